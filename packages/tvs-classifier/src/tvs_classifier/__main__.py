@@ -1,0 +1,5 @@
+"""Allow ``python -m tvs_classifier``."""
+
+from .cli import main
+
+raise SystemExit(main())
