@@ -27,15 +27,19 @@ def openmp_flags() -> tuple[list[str], list[str]]:
 compile_omp, link_omp = openmp_flags()
 extra_compile = ["-O3"] if sys.platform != "win32" else ["/O2"]
 
+#: The compiled modules: basis functions and model evaluation, and the batch fitter.
+MODULES = ["_phasefunc", "_lsq"]
+
 extensions = [
     Extension(
-        "sbpy_phasefit._kernels",
-        ["src/sbpy_phasefit/_kernels.pyx"],
+        f"sbpy_phasefit.{name}",
+        [f"src/sbpy_phasefit/{name}.pyx"],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
         extra_compile_args=extra_compile + compile_omp,
         extra_link_args=link_omp,
     )
+    for name in MODULES
 ]
 
 setup(

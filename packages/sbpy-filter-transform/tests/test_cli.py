@@ -18,6 +18,93 @@ def test_version(capsys):
 
 def test_console_script_runs_as_module():
     out = subprocess.run(
-        [sys.executable, "-m", "sbpy_filter_transform", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "sbpy_filter_transform", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert __version__ in out.stdout
+
+
+def test_demo_writes_table_and_figure(tmp_path, capsys):
+    from astropy.table import QTable
+
+    assert main(["demo", "--output", str(tmp_path / "out")]) == 0
+    table = QTable.read(tmp_path / "out" / "atlas_sample_lsst.ecsv")
+    assert len(table) == 20
+    assert "LSST_r" in table.colnames
+    assert table.meta["throughput_version"] == "1.9"
+    assert "NOT OBSERVED" in table.meta["input"]
+    png = tmp_path / "out" / "offsets_vs_slope.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert "atlas_sample_lsst.ecsv" in out
+    assert "offsets_vs_slope.png" in out
+
+
+def _input_table(tmp_path):
+    from astropy.table import Table
+
+    table = Table({"mag": [18.0, 19.0], "err": [0.01, 0.02], "S": [5.0, 15.0]})
+    path = tmp_path / "in.csv"
+    table.write(path)
+    return path
+
+
+def test_convert_csv_with_slopes(tmp_path):
+    from astropy.table import QTable
+
+    from sbpy_filter_transform.transform import transform
+
+    src = _input_table(tmp_path)
+    out = tmp_path / "out.ecsv"
+    args = [
+        "convert",
+        str(src),
+        "-o",
+        str(out),
+        "--from",
+        "ATLAS o",
+        "--to",
+        "LSST g,LSST r",
+        "--slope-col",
+        "S",
+        "--err-col",
+        "err",
+    ]
+    assert main(args) == 0
+    table = QTable.read(out)
+    expected = transform([18.0, 19.0], "ATLAS o", "LSST g", slope=[5.0, 15.0]).value
+    assert table["LSST_g"].value == pytest.approx(expected, abs=1e-12)
+    assert table["LSST_r_err"].value == pytest.approx([0.01, 0.02])
+    assert main(args) == 1  # exists, no --overwrite
+
+
+def test_convert_to_all_lsst_parquet(tmp_path):
+    from astropy.table import QTable
+
+    src = _input_table(tmp_path)
+    out = tmp_path / "out.parquet"
+    assert main(["convert", str(src), "-o", str(out), "--from", "ATLAS o", "--to", "LSST"]) == 0
+    assert {"LSST_u", "LSST_y"} <= set(QTable.read(out).colnames)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--mag-col", "nope"], "magnitude column 'nope' not found"),
+        (["--to", "LSST rr"], "Did you mean 'LSST r'"),
+        (["--spectrum", "busdemeo:S"], "extension"),
+        (["--system", "ABB"], "unknown magnitude system"),
+    ],
+)
+def test_convert_bad_input_one_line_nonzero(tmp_path, capsys, extra, message):
+    src = _input_table(tmp_path)
+    out = tmp_path / "out.csv"
+    args = ["convert", str(src), "-o", str(out), "--from", "ATLAS o", "--to", "LSST u", *extra]
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert message in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out*"))

@@ -1,4 +1,11 @@
-"""sbpy-filter-transform."""
+"""sbpy-filter-transform: small-body magnitudes between any filter and the LSST bands.
+
+Examples
+--------
+>>> from sbpy_filter_transform import offset
+>>> round(float(offset("ATLAS o", "LSST r", "sun").value), 3)
+0.054
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -7,4 +14,36 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+from .bandpasses import LSST_BANDS, get_bandpass, list_bandpasses
+from .engine import Engine
+from .spectra import (
+    SpectrumCoverageError,
+    blackbody,
+    busdemeo_sun,
+    get_spectrum,
+    reddened_sun,
+    reflected_sun,
+    sun,
+)
+from .systems import synthetic_magnitude, vega
+from .transform import offset, to_lsst, transform
+
+__all__ = [
+    "LSST_BANDS",
+    "Engine",
+    "SpectrumCoverageError",
+    "__version__",
+    "blackbody",
+    "busdemeo_sun",
+    "get_bandpass",
+    "get_spectrum",
+    "list_bandpasses",
+    "offset",
+    "reddened_sun",
+    "reflected_sun",
+    "sun",
+    "synthetic_magnitude",
+    "to_lsst",
+    "transform",
+    "vega",
+]

@@ -1,4 +1,16 @@
-"""sbpy-phasefit."""
+"""sbpy-phasefit: phase-function fits for millions of asteroids, compatible with sbpy.
+
+Models (`sbpy_phasefit.models`) evaluate HG, HG12, HG12* (Penttilä et al. 2016), HG1G2
+and the linear phase function with compiled kernels whose values equal sbpy's;
+`fit_phase_curves` fits any of them to many objects at once (Cython, OpenMP).
+
+Examples
+--------
+>>> from sbpy_phasefit import fit_phase_curves
+>>> t = fit_phase_curves([1, 5, 10, 20], [7.0, 7.3, 7.5, 7.9], model="HG12")
+>>> t["H"].unit
+Unit("mag")
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -7,4 +19,20 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+from .fit import fit_phase_curves  # noqa: E402
+from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model  # noqa: E402
+from .results import FitFlag, to_sbpy  # noqa: E402
+
+__all__ = [
+    "HG",
+    "HG1G2",
+    "HG12",
+    "HG12PEN16",
+    "MODELS",
+    "FitFlag",
+    "Linear",
+    "__version__",
+    "fit_phase_curves",
+    "get_model",
+    "to_sbpy",
+]

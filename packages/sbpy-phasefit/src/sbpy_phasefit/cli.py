@@ -1,25 +1,196 @@
-"""The ``sbpy-phasefit``command line."""
+"""The ``sbpy-phasefit`` command line: fit phase functions to tables, or run the demo.
+
+``sbpy-phasefit fit INPUT -o OUTPUT --model HG12 --id-col ID --phase-col ALPHA
+--mag-col MAG [--err-col ERR] [--band-col BAND]`` fits every object (per band) of a
+CSV or Parquet table and writes the result table (ECSV, CSV, Parquet or FITS, by
+suffix). ``sbpy-phasefit demo --output DIR`` fits the bundled Carbognani et al.
+(2019) phase curves and writes result tables and a figure into ``DIR``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
+import astropy.units as u
+import numpy as np
+from astropy.table import QTable, Table, vstack
 
-__all__ = ["main"]
+from . import __version__
+from .fit import fit_phase_curves
+from .models import MODELS
+
+__all__ = ["build_parser", "main"]
+
+#: Models fitted by the demo, in this order.
+DEMO_MODELS = ("HG", "HG12", "HG12PEN16", "HG1G2")
+_READ_FORMATS = {".csv": "ascii.csv", ".parquet": "parquet", ".pq": "parquet"}
+_WRITE_FORMATS = {".ecsv": "ascii.ecsv", ".csv": "ascii.csv", ".parquet": "parquet", ".fits": "fits"}
+
+
+class CommandError(Exception):
+    """A problem the user can fix; reported as one line and exit status 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``sbpy-phasefit`` command."""
-    parser = argparse.ArgumentParser(prog="sbpy-phasefit", description=__doc__)
+    """Return the argument parser of the ``sbpy-phasefit`` command.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["demo", "--output", "out"]).command
+    'demo'
+    """
+    parser = argparse.ArgumentParser(
+        prog="sbpy-phasefit", description=__doc__.split("\n\n")[0].strip()
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the main job on the data bundled with the package")
+
+    demo = sub.add_parser("demo", help="fit the phase curves bundled with the package")
     demo.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+
+    fit = sub.add_parser("fit", help="fit a phase function to every object of a table")
+    fit.add_argument("input", type=Path, help="CSV or Parquet table, one row per observation")
+    fit.add_argument("-o", "--output", type=Path, required=True,
+                     help="result table (.ecsv, .csv, .parquet or .fits)")  # fmt: skip
+    fit.add_argument("--model", default="HG12", type=str.upper, choices=sorted(MODELS))
+    fit.add_argument("--id-col", required=True, help="column of object ids")
+    fit.add_argument("--phase-col", required=True, help="column of phase angles (deg)")
+    fit.add_argument("--mag-col", required=True, help="column of reduced magnitudes")
+    fit.add_argument("--err-col", help="column of magnitude errors (unweighted fit without)")
+    fit.add_argument("--band-col", help="column of band names: each band is fitted on its own")
+    fit.add_argument("--error-floor", type=float, default=0.0,
+                     help="added in quadrature to the errors (mag)")  # fmt: skip
+    fit.add_argument("--invalid", choices=("raise", "flag"), default="raise",
+                     help="unusable rows: stop with an error (default) or skip and flag them")  # fmt: skip
+    fit.add_argument("--threads", type=int, default=None, help="OpenMP threads (default: all)")
+    fit.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    fit.add_argument("--overwrite", action="store_true", help="replace an existing OUTPUT")
     return parser
+
+
+def _write_atomic(path: Path, write: Callable[[str], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place.
+
+    An interrupted or failed write never leaves a partial ``path`` behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _flat_covariance(table: QTable) -> QTable:
+    """Replace the covariance column by one column per pair (for flat formats)."""
+    out = table.copy()
+    names = table.meta["param_names"]
+    cov = np.asarray(out["covariance"])
+    del out["covariance"]
+    position = out.colnames.index("chi2")
+    for i, a in enumerate(names):
+        for j in range(i, len(names)):
+            out.add_column(cov[:, i, j], name=f"cov_{a}_{names[j]}", index=position)
+            position += 1
+    return out
+
+
+def _column(data: Table, name: str | None, source: Path) -> np.ndarray | None:
+    """A column of the input table as a plain array, with a readable error if missing."""
+    if name is None:
+        return None
+    if name not in data.colnames:
+        raise CommandError(f"column {name!r} not in {source} (columns: {', '.join(data.colnames)})")
+    column = data[name]
+    if getattr(column, "mask", None) is not None and np.any(column.mask):
+        column = column.filled(np.nan) if column.dtype.kind == "f" else column.filled()
+    return np.asarray(column)
+
+
+def run_fit(args: argparse.Namespace) -> Path:
+    """The ``fit`` subcommand; returns the path written."""
+    suffix = args.input.suffix.lower()
+    if suffix not in _READ_FORMATS:
+        raise CommandError(f"cannot read {args.input}: use a .csv or .parquet file")
+    out_format = _WRITE_FORMATS.get(args.output.suffix.lower())
+    if out_format is None:
+        raise CommandError(f"cannot write {args.output}: use .ecsv, .csv, .parquet or .fits")
+    if args.output.exists() and not args.overwrite:
+        raise CommandError(f"{args.output} exists; pass --overwrite to replace it")
+    if not args.input.is_file():
+        raise CommandError(f"input file {args.input} not found")
+    data = Table.read(args.input, format=_READ_FORMATS[suffix])
+    ids = _column(data, args.id_col, args.input)
+    phase = _column(data, args.phase_col, args.input)
+    mag = _column(data, args.mag_col, args.input)
+    err = _column(data, args.err_col, args.input)
+    bands = _column(data, args.band_col, args.input)
+    groups = [(None, np.ones(len(data), dtype=bool))]
+    if bands is not None:
+        groups = [(band, bands == band) for band in np.unique(bands)]
+    results = []
+    for band, sel in groups:
+        result = fit_phase_curves(
+            phase[sel] * u.deg, mag[sel] * u.mag, ids[sel], None if err is None else err[sel] * u.mag,
+            model=args.model, error_floor=args.error_floor, invalid=args.invalid,
+            n_threads=args.threads, progress=not args.no_progress,
+        )  # fmt: skip
+        if band is not None:
+            result.add_column(np.full(len(result), band), name="band", index=1)
+        results.append(result)
+    table = results[0] if len(results) == 1 else vstack(results, metadata_conflicts="silent")
+    table.meta["input"] = str(args.input)
+    if out_format != "ascii.ecsv":
+        table = _flat_covariance(table)
+        if out_format == "fits":
+            table.meta = {k: v for k, v in table.meta.items() if isinstance(v, str | int | float)}
+    _write_atomic(args.output, lambda tmp: table.write(tmp, format=out_format, overwrite=True))
+    return args.output
+
+
+def run_demo(output: Path) -> list[Path]:
+    """The ``demo`` subcommand: fit the bundled phase curves; returns the paths written."""
+    from .datasets import load_carbognani2019
+
+    data = load_carbognani2019()
+    written = []
+    fits = {}
+    for name in DEMO_MODELS:
+        fits[name] = fit_phase_curves(data["alpha"], data["v"], data["id"], model=name)
+        fits[name].meta["data"] = data.meta["source"]
+        path = output / f"carbognani2019_{name}.ecsv"
+        _write_atomic(path, lambda tmp, t=fits[name]: t.write(tmp, format="ascii.ecsv", overwrite=True))
+        written.append(path)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        print(
+            "sbpy-phasefit demo: matplotlib is not installed, so no figure was drawn "
+            "(pip install 'sbpy-phasefit[plot]')",
+            file=sys.stderr,
+        )
+        return written
+    from .plotting import plot_fits
+
+    fig = plot_fits(fits["HG12"], data["alpha"], data["v"], data["id"],
+                    title="Carbognani et al. (2019) asteroids: H, G12 fits")  # fmt: skip
+    path = output / "carbognani2019_HG12.png"
+    _write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+    written.append(path)
+    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +198,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["--version"])  # doctest: +SKIP
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +ELLIPSIS
+    ...     main(["demo", "--output", tmp])
+    wrote .../carbognani2019_HG.ecsv
+    ...
+    0
     """
     args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        print("sbpy-phasefit demo: nothing is built yet.", file=sys.stderr)
-        return 0
-    return 2
+    try:
+        if args.command == "demo":
+            for path in run_demo(args.output):
+                print(f"wrote {path}")
+        else:
+            path = run_fit(args)
+            print(f"wrote {path}")
+    except (CommandError, ValueError, TypeError, KeyError, OSError, u.UnitsError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"sbpy-phasefit: error: {message}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,99 @@
+"""Tests of offset, transform and to_lsst."""
+
+from __future__ import annotations
+
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.table import Column
+from sbpy.units import VEGAmag
+
+from sbpy_filter_transform.spectra import SpectrumCoverageError, busdemeo_sun
+from sbpy_filter_transform.systems import synthetic_magnitude
+from sbpy_filter_transform.transform import offset, to_lsst, transform
+
+
+def test_offset_is_difference_of_synphot_magnitudes():
+    for spectrum in ("sun", "slope:15", busdemeo_sun("S")):
+        expected = (
+            synthetic_magnitude(spectrum, "LSST r").value
+            - synthetic_magnitude(spectrum, "ATLAS o").value
+        )
+        assert offset("ATLAS o", "LSST r", spectrum).value == pytest.approx(expected, abs=1e-12)
+    forward = offset("ATLAS o", "LSST g", "sun")
+    assert offset("LSST g", "ATLAS o", "sun").value == pytest.approx(-forward.value, abs=1e-12)
+
+
+def test_offset_mixed_systems():
+    expected = (
+        synthetic_magnitude("sun", "LSST r", "AB").value
+        - synthetic_magnitude("sun", "Johnson V", "Vega").value
+    )
+    assert offset("Johnson V", "LSST r", "sun", "Vega", "AB").value == pytest.approx(
+        expected, abs=1e-12
+    )
+
+
+def test_transform_inputs_and_units():
+    shift = offset("ATLAS o", "LSST r", "sun").value
+    for mags in (
+        [18.0, 19.0],
+        np.array([18.0, 19.0]),
+        [18.0, 19.0] * u.mag,
+        [18.0, 19.0] * u.ABmag,
+        Column([18.0, 19.0]),
+    ):
+        result = transform(mags, "ATLAS o", "LSST r", "sun")
+        assert result.unit == u.ABmag
+        np.testing.assert_allclose(result.value, [18.0 + shift, 19.0 + shift], atol=1e-12)
+    assert transform([18.0], "Johnson V", "LSST r", system="Vega").unit == VEGAmag
+    with pytest.raises(u.UnitsError, match="system is AB"):
+        transform([18.0] * u.STmag, "ATLAS o", "LSST r")
+    with pytest.raises(ValueError, match="NaN"):
+        transform([18.0, np.nan], "ATLAS o", "LSST r")
+    with pytest.raises(ValueError, match="empty"):
+        transform([], "ATLAS o", "LSST r")
+
+
+def test_transform_per_object_slopes_match_synphot():
+    slopes = np.array([0.0, 5.0, 12.0, 20.0])
+    result = transform(
+        np.full(4, 18.0), "ATLAS o", "LSST r", slope=slopes * u.percent / (100 * u.nm)
+    )
+    expected = [18.0 + offset("ATLAS o", "LSST r", f"slope:{s}").value for s in slopes]
+    np.testing.assert_allclose(result.value, expected, rtol=0, atol=1e-4)
+    with pytest.raises(ValueError, match="multiplies the Sun"):
+        transform([18.0], "ATLAS o", "LSST r", "blackbody:5000", slope=[5.0])
+
+
+def test_uncertainties_propagate():
+    _, errs = transform([18.0], "ATLAS o", "LSST r", mag_err=[0.02])
+    assert errs.value == pytest.approx([0.02])
+    _, errs = transform([18.0], "ATLAS o", "LSST g", slope=[10.0], mag_err=[0.0], slope_err=[3.0])
+    derivative = (
+        offset("ATLAS o", "LSST g", "slope:10.5").value
+        - offset("ATLAS o", "LSST g", "slope:9.5").value
+    )
+    assert errs.value[0] == pytest.approx(abs(derivative) * 3.0, rel=2e-3)
+    with pytest.raises(ValueError, match="negative"):
+        transform([18.0], "ATLAS o", "LSST r", mag_err=[-0.1])
+    with pytest.raises(ValueError, match="needs slope"):
+        transform([18.0], "ATLAS o", "LSST r", slope_err=[1.0])
+
+
+def test_to_lsst_table_and_metadata():
+    table = to_lsst([18.0, 19.0] * u.ABmag, "ATLAS o", "slope:10", mag_err=[0.01, 0.02])
+    assert table.colnames[:3] == ["mag", "mag_err", "LSST_u"]
+    assert table.meta["throughput_version"] == "1.9"
+    assert "slope 10 %/100 nm" in table.meta["spectrum"]
+    assert table.meta["from_system"] == "AB"
+    expected = 18.0 + offset("ATLAS o", "LSST i", "slope:10").value
+    assert table["LSST_i"][0].value == pytest.approx(expected, abs=1e-12)
+    assert table["LSST_y_err"][1].value == pytest.approx(0.02)
+
+
+def test_to_lsst_coverage_and_extension_metadata():
+    with pytest.raises(SpectrumCoverageError, match="LSST u"):
+        to_lsst([18.0], "ATLAS o", busdemeo_sun("S"))
+    table = to_lsst([18.0], "ATLAS o", busdemeo_sun("S", extension="constant"))
+    assert table.meta["extension"] == "constant"

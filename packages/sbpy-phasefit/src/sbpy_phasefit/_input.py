@@ -1,0 +1,130 @@
+"""Checking and grouping of ragged phase-curve input (private helpers of ``fit.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import astropy.units as u
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .models import _phase_degrees
+
+__all__ = ["Grouped", "as_float_array", "group_points", "invalid_points"]
+
+
+def as_float_array(values: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) -> np.ndarray:
+    """A 1-D float64 array in ``unit``; plain numbers are taken to be in ``unit``.
+
+    Examples
+    --------
+    >>> as_float_array([1, 2] * u.mag, u.mag, "mag")
+    array([1., 2.])
+    """
+    if unit == u.deg:
+        arr = _phase_degrees(values)
+    elif isinstance(values, u.Quantity):
+        try:
+            arr = values.to_value(unit)
+        except u.UnitConversionError:
+            raise u.UnitConversionError(
+                f"{name} has unit {values.unit!s}; expected {unit!s}"
+            ) from None
+    else:
+        try:
+            arr = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be numbers") from None
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    return arr
+
+
+def invalid_points(
+    phase: np.ndarray, mag: np.ndarray, err: np.ndarray | None
+) -> tuple[np.ndarray, list[str]]:
+    """Mask of unusable points and a description of each kind of problem found.
+
+    Examples
+    --------
+    >>> mask, why = invalid_points(np.array([1.0, 200.0]), np.array([5.0, 5.0]), None)
+    >>> mask.tolist(), why
+    ([False, True], ['1 phase angle(s) outside [0, 180] deg (first at index 1)'])
+    """
+    checks = [
+        (~np.isfinite(phase), "phase angle(s) not finite"),
+        (np.isfinite(phase) & ((phase < 0.0) | (phase > 180.0)), "phase angle(s) outside [0, 180] deg"),
+        (~np.isfinite(mag), "magnitude(s) not finite"),
+    ]
+    if err is not None:
+        with np.errstate(over="ignore", under="ignore"):
+            square = err * err
+        checks += [
+            (~np.isfinite(err), "magnitude error(s) not finite"),
+            (
+                np.isfinite(err) & ~((err > 0.0) & (square > 0.0) & np.isfinite(square)),
+                "magnitude error(s) zero or negative (or too extreme to square)",
+            ),
+        ]
+    mask = np.zeros(phase.shape, dtype=bool)
+    reasons = []
+    for bad, text in checks:
+        if bad.any():
+            reasons.append(f"{int(bad.sum())} {text} (first at index {int(np.argmax(bad))})")
+            mask |= bad
+    return mask, reasons
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Points sorted by object.
+
+    Attributes
+    ----------
+    ids : numpy.ndarray
+        The distinct object ids, sorted.
+    order : numpy.ndarray
+        Indices into the input that sort the usable points by object (stable).
+    offsets : numpy.ndarray
+        int64, ``len(ids) + 1``: object ``k`` owns sorted points ``offsets[k]:offsets[k+1]``.
+    n_dropped : numpy.ndarray
+        Number of unusable points of each object.
+    """
+
+    ids: np.ndarray
+    order: np.ndarray
+    offsets: np.ndarray
+    n_dropped: np.ndarray
+
+
+def group_points(ids: ArrayLike | None, n: int, dropped: np.ndarray) -> Grouped:
+    """Group ``n`` points by object id; ids may be unsorted and interleaved.
+
+    Examples
+    --------
+    >>> g = group_points(["b", "a", "b"], 3, np.zeros(3, bool))
+    >>> g.ids.tolist(), g.order.tolist(), g.offsets.tolist()
+    (['a', 'b'], [1, 0, 2], [0, 1, 3])
+    """
+    if ids is None:
+        ids_arr = np.zeros(n, dtype=np.int64)
+    else:
+        ids_arr = np.asarray(ids)
+        if isinstance(ids, u.Quantity):
+            raise TypeError("object ids must be plain values, not a Quantity")
+    if ids_arr.shape != (n,):
+        raise ValueError(f"ids must have one entry per point ({n}), got shape {ids_arr.shape}")
+    if ids_arr.dtype.kind == "f" and not np.isfinite(ids_arr).all():
+        raise ValueError("object ids must not be NaN or infinite")
+    if ids_arr.dtype.kind == "O":
+        raise TypeError("object ids must be numbers or strings of one type")
+    unique, inverse = np.unique(ids_arr, return_inverse=True)
+    inverse = inverse.ravel()
+    keep = ~dropped
+    order = np.flatnonzero(keep)[np.argsort(inverse[keep], kind="stable")]
+    counts = np.bincount(inverse[keep], minlength=unique.size)
+    offsets = np.zeros(unique.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    n_dropped = np.bincount(inverse[dropped], minlength=unique.size)
+    return Grouped(unique, order, offsets, n_dropped)

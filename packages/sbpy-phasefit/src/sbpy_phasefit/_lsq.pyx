@@ -1,0 +1,519 @@
+# cython: language_level=3
+"""Generic bounded weighted least squares for many small phase-curve fits at once.
+
+One Levenberg-Marquardt solver serves every model: the model enters only through the
+point-wise ``model_point`` of ``_phasefunc.pxd`` (basis values computed once per point,
+coefficients mixed per iteration). Linear inequality constraints ``A p <= b`` (bounds
+and e.g. ``G1 + G2 <= 1``) are handled by an active-set method: steps are confined to
+the null space of the active constraints and fixed parameters, truncated at the first
+constraint they hit, and a constraint is released when its Lagrange multiplier has the
+wrong sign. Objects are independent and run in an OpenMP ``prange``.
+"""
+
+import numpy as np
+
+cimport numpy as cnp
+cimport openmp
+from cython.parallel cimport prange
+from libc.math cimport NAN, fabs, isnan, sqrt
+
+from ._phasefunc cimport MAX_BASIS, MAX_PARAMS, mix_coefficients, model_point
+
+cnp.import_array()
+
+__all__ = ["FLAG_BITS", "MAX_CONSTRAINTS", "fit", "openmp_max_threads"]
+
+cdef enum:
+    MAXC = 16
+    CONVERGED = 1
+    AT_BOUND = 2
+    TOO_FEW_POINTS = 4
+    SINGULAR = 8
+    MAX_ITER = 16
+    MODEL_UNDEFINED = 32
+
+#: Status bits set by the kernel (the Python layer adds more above these).
+FLAG_BITS = {
+    "CONVERGED": CONVERGED,
+    "AT_BOUND": AT_BOUND,
+    "TOO_FEW_POINTS": TOO_FEW_POINTS,
+    "SINGULAR": SINGULAR,
+    "MAX_ITER": MAX_ITER,
+    "MODEL_UNDEFINED": MODEL_UNDEFINED,
+}
+MAX_CONSTRAINTS = MAXC
+
+
+cdef struct Problem:
+    const double* y
+    const double* w
+    const double* phi       # row-major (n_points, n_basis)
+    Py_ssize_t start, stop  # this object's rows
+    int n_basis, n_p
+    bint log_flux
+    double brk
+
+
+cdef struct Settings:
+    int max_iter, min_points
+    double gtol, xtol, ftol
+
+
+def openmp_max_threads() -> int:
+    """Number of threads OpenMP would use; 1 when built without OpenMP."""
+    return openmp.omp_get_max_threads()
+
+
+cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double* p,
+                    double* cost, double* jtj, double* jtr) noexcept nogil:
+    """Weighted chi2, J^T W J and J^T W r at ``p``; 1 where the model is undefined."""
+    cdef double m, r, wg
+    cdef double g[MAX_PARAMS]
+    cdef double coef[MAX_BASIS]
+    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef int a, c, n_p = pr.n_p
+    cdef Py_ssize_t i
+    mix_coefficients(pr.n_basis, n_p, p, mix, pr.brk, coef, dcoef)
+    cost[0] = 0.0
+    for a in range(n_p * n_p):
+        jtj[a] = 0.0
+    for a in range(n_p):
+        jtr[a] = 0.0
+    for i in range(pr.start, pr.stop):
+        if model_point(pr.phi + i * pr.n_basis, pr.n_basis, n_p, p[0], coef, dcoef,
+                       pr.log_flux, &m, g) != 0:
+            return 1
+        r = pr.y[i] - m
+        cost[0] += pr.w[i] * r * r
+        for a in range(n_p):
+            wg = pr.w[i] * g[a]
+            jtr[a] += wg * r
+            for c in range(a + 1):
+                jtj[a * n_p + c] += wg * g[c]
+    for a in range(n_p):
+        for c in range(a):
+            jtj[c * n_p + a] = jtj[a * n_p + c]
+    return 0
+
+
+cdef int cholesky_solve(int n, double* h, double* x) noexcept nogil:
+    """Solve ``h x = x`` in place for symmetric positive definite ``h`` (n <= 4).
+
+    ``h`` is overwritten by its Cholesky factor; returns 1 where it is not
+    numerically positive definite.
+    """
+    cdef int i, j, k
+    cdef double s
+    for j in range(n):
+        s = h[j * n + j]
+        for k in range(j):
+            s -= h[j * n + k] * h[j * n + k]
+        if not (s > 1e-13 * fabs(h[j * n + j])) or s <= 0.0:
+            return 1
+        h[j * n + j] = sqrt(s)
+        for i in range(j + 1, n):
+            s = h[i * n + j]
+            for k in range(j):
+                s -= h[i * n + k] * h[j * n + k]
+            h[i * n + j] = s / h[j * n + j]
+    for i in range(n):
+        s = x[i]
+        for k in range(i):
+            s -= h[i * n + k] * x[k]
+        x[i] = s / h[i * n + i]
+    for i in range(n - 1, -1, -1):
+        s = x[i]
+        for k in range(i + 1, n):
+            s -= h[k * n + i] * x[k]
+        x[i] = s / h[i * n + i]
+    return 0
+
+
+cdef int null_space(int n_p, const unsigned char* fixed, const double[:, ::1] A,
+                    const bint* active, int n_con, double* z) noexcept nogil:
+    """Orthonormal basis (columns ``z[col * MAX_PARAMS + row]``) of the directions
+    that keep fixed parameters and active constraints unchanged; returns its size."""
+    cdef double q[MAXC + MAX_PARAMS][MAX_PARAMS]
+    cdef double v[MAX_PARAMS]
+    cdef double dot, norm
+    cdef int nq = 0, nz = 0, c, j, k, i
+    for c in range(n_p + n_con):
+        for j in range(n_p):
+            if c < n_p:
+                v[j] = 1.0 if (j == c and fixed[c]) else 0.0
+            else:
+                v[j] = A[c - n_p, j] if active[c - n_p] else 0.0
+        for k in range(nq):
+            dot = 0.0
+            for j in range(n_p):
+                dot += q[k][j] * v[j]
+            for j in range(n_p):
+                v[j] -= dot * q[k][j]
+        norm = 0.0
+        for j in range(n_p):
+            norm += v[j] * v[j]
+        if norm > 1e-20:
+            norm = sqrt(norm)
+            for j in range(n_p):
+                q[nq][j] = v[j] / norm
+            nq += 1
+    for i in range(n_p):
+        for j in range(n_p):
+            v[j] = 1.0 if i == j else 0.0
+        for k in range(nq):
+            dot = q[k][i]
+            for j in range(n_p):
+                v[j] -= dot * q[k][j]
+        for k in range(nz):
+            dot = 0.0
+            for j in range(n_p):
+                dot += z[k * MAX_PARAMS + j] * v[j]
+            for j in range(n_p):
+                v[j] -= dot * z[k * MAX_PARAMS + j]
+        norm = 0.0
+        for j in range(n_p):
+            norm += v[j] * v[j]
+        if norm > 1e-12:
+            norm = sqrt(norm)
+            for j in range(n_p):
+                z[nz * MAX_PARAMS + j] = v[j] / norm
+            nz += 1
+    return nz
+
+
+cdef bint release_one(const Problem* pr, const unsigned char* fixed, const double[:, ::1] A,
+                      bint* active, int n_con, const double* jtr, double scale) noexcept nogil:
+    """Drop the active constraint with the most negative Lagrange multiplier, if any.
+
+    Solves ``sum_c mu_c a_c = J^T W r`` over the free parameters in least squares.
+    """
+    cdef int idx[MAXC]
+    cdef double nn[MAXC * MAXC]
+    cdef double mu[MAXC]
+    cdef int na = 0, c, d, j, worst = -1
+    cdef double s, best
+    for c in range(n_con):
+        if active[c]:
+            idx[na] = c
+            na += 1
+    if na == 0 or na > MAX_PARAMS:
+        return False
+    for c in range(na):
+        s = 0.0
+        for j in range(pr.n_p):
+            if not fixed[j]:
+                s += A[idx[c], j] * jtr[j]
+        mu[c] = s
+        for d in range(na):
+            s = 0.0
+            for j in range(pr.n_p):
+                if not fixed[j]:
+                    s += A[idx[c], j] * A[idx[d], j]
+            nn[c * na + d] = s
+    if cholesky_solve(na, nn, mu) != 0:
+        return False
+    best = -scale
+    for c in range(na):
+        if mu[c] < best:
+            best = mu[c]
+            worst = idx[c]
+    if worst < 0:
+        return False
+    active[worst] = False
+    return True
+
+
+cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
+                 const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
+                 const Settings* st, double* cov, double* chi2, int* n_iter) noexcept nogil:
+    """Fit one object in place; return its status bits."""
+    cdef int n_p = pr.n_p, n_con = A.shape[0], nf = 0, flags = 0
+    cdef int q, i, j, k, c, hit, it = 0, releases = 0
+    cdef Py_ssize_t n = pr.stop - pr.start, row
+    cdef bint active[MAXC]
+    cdef bint stationary
+    cdef double jtj[MAX_PARAMS * MAX_PARAMS]
+    cdef double jtr[MAX_PARAMS]
+    cdef double jtj_new[MAX_PARAMS * MAX_PARAMS]
+    cdef double jtr_new[MAX_PARAMS]
+    cdef double z[MAX_PARAMS * MAX_PARAMS]
+    cdef double hr[MAX_PARAMS * MAX_PARAMS]
+    cdef double gr[MAX_PARAMS]
+    cdef double y[MAX_PARAMS]
+    cdef double d[MAX_PARAMS]
+    cdef double p_new[MAX_PARAMS]
+    cdef double coef[MAX_BASIS]
+    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef double cost_old, cost, cost_new, lam = 1e-3, nu = 2.0, rho, t, ad, slack, m, sw, swr, pred, maxdiag, dg
+    for j in range(n_p):
+        if not fixed[j]:
+            nf += 1
+    for j in range(n_p * n_p):
+        cov[j] = NAN
+    chi2[0] = NAN
+    n_iter[0] = 0
+    if n < nf or n < st.min_points or n == 0:
+        for j in range(n_p):
+            p[j] = NAN
+        return TOO_FEW_POINTS
+    if isnan(p[0]):
+        # Start H at its exact weighted least-squares value for the starting shape.
+        p[0] = 0.0
+        sw = 0.0
+        swr = 0.0
+        mix_coefficients(pr.n_basis, n_p, p, mix, pr.brk, coef, dcoef)
+        for row in range(pr.start, pr.stop):
+            if model_point(pr.phi + row * pr.n_basis, pr.n_basis, n_p, 0.0, coef, dcoef,
+                           pr.log_flux, &m, NULL) != 0:
+                sw = 0.0
+                break
+            sw += pr.w[row]
+            swr += pr.w[row] * (pr.y[row] - m)
+        p[0] = swr / sw if sw > 0.0 else NAN
+        for c in range(n_con):
+            # Respect bounds on H alone (the shape is feasible already).
+            slack = b[c]
+            for j in range(n_p):
+                slack -= A[c, j] * p[j]
+            if slack < 0.0:
+                snap_to(A, b, c, n_p, p)
+    for c in range(n_con):
+        active[c] = False
+    if isnan(p[0]) or accumulate(pr, mix, p, &cost, jtj, jtr) != 0:
+        for j in range(n_p):
+            p[j] = NAN
+        return MODEL_UNDEFINED
+    stationary = False
+    while it < st.max_iter:
+        q = null_space(n_p, fixed, A, active, n_con, z)
+        if q == 0:
+            stationary = True
+        else:
+            maxdiag = 0.0
+            for i in range(q):
+                gr[i] = 0.0
+                for j in range(n_p):
+                    gr[i] += z[i * MAX_PARAMS + j] * jtr[j]
+                for k in range(q):
+                    hr[i * q + k] = 0.0
+                    for j in range(n_p):
+                        for c in range(n_p):
+                            hr[i * q + k] += z[i * MAX_PARAMS + j] * jtj[j * n_p + c] * z[k * MAX_PARAMS + c]
+                if hr[i * q + i] > maxdiag:
+                    maxdiag = hr[i * q + i]
+            # MINPACK-style gradient test: cosine between residuals and each direction.
+            stationary = True
+            for i in range(q):
+                if fabs(gr[i]) > st.gtol * sqrt(hr[i * q + i] * cost) + 1e-300:
+                    stationary = False
+        if not stationary:
+            it += 1
+            for i in range(q):
+                y[i] = gr[i]
+                dg = hr[i * q + i] if hr[i * q + i] > 1e-12 * maxdiag else 1e-12 * maxdiag + 1e-300
+                hr[i * q + i] += lam * dg
+            if cholesky_solve(q, hr, y) != 0:
+                lam *= nu
+                nu *= 2.0
+                if lam > 1e20:
+                    stationary = True
+                continue
+            for j in range(n_p):
+                d[j] = 0.0
+                for i in range(q):
+                    d[j] += z[i * MAX_PARAMS + j] * y[i]
+            # Truncate the step at the first inactive constraint it would cross.
+            t = 1.0
+            hit = -1
+            for c in range(n_con):
+                if active[c]:
+                    continue
+                ad = 0.0
+                slack = b[c]
+                for j in range(n_p):
+                    ad += A[c, j] * d[j]
+                    slack -= A[c, j] * p[j]
+                if ad > 0.0:
+                    if slack < 0.0:
+                        slack = 0.0
+                    if slack < t * ad:
+                        t = slack / ad
+                        hit = c
+            if hit >= 0 and t <= 0.0:
+                active[hit] = True
+                continue
+            for j in range(n_p):
+                p_new[j] = p[j] + t * d[j]
+            if hit >= 0:
+                snap_to(A, b, hit, n_p, p_new)
+            pred = 0.0
+            for j in range(n_p):
+                pred += 2.0 * t * d[j] * jtr[j]
+                for c in range(n_p):
+                    pred -= t * t * d[j] * jtj[j * n_p + c] * d[c]
+            if accumulate(pr, mix, p_new, &cost_new, jtj_new, jtr_new) == 0 and cost_new <= cost:
+                stationary = True
+                for j in range(n_p):
+                    if fabs(p_new[j] - p[j]) > st.xtol * (fabs(p[j]) + st.xtol):
+                        stationary = False
+                if cost - cost_new <= st.ftol * cost and pred <= st.ftol * cost:
+                    stationary = True
+                for j in range(n_p):
+                    p[j] = p_new[j]
+                for j in range(n_p * n_p):
+                    jtj[j] = jtj_new[j]
+                for j in range(n_p):
+                    jtr[j] = jtr_new[j]
+                cost_old = cost
+                cost = cost_new
+                if hit >= 0:
+                    active[hit] = True
+                    stationary = False
+                # Nielsen's (1999) damping update from the gain ratio.
+                rho = (cost_old - cost) / pred if pred > 0.0 else 0.0
+                rho = 2.0 * rho - 1.0
+                rho = 1.0 - rho * rho * rho
+                lam *= rho if rho > 1.0 / 3.0 else 1.0 / 3.0
+                if lam < 1e-15:
+                    lam = 1e-15
+                nu = 2.0
+            else:
+                lam *= nu
+                nu *= 2.0
+                if lam > 1e20:
+                    stationary = True
+        if stationary:
+            maxdiag = 0.0
+            for j in range(n_p):
+                if not fixed[j] and jtj[j * n_p + j] > maxdiag:
+                    maxdiag = jtj[j * n_p + j]
+            if releases < 8 and release_one(pr, fixed, A, active, n_con, jtr,
+                                            st.gtol * sqrt(maxdiag * cost) + 1e-300):
+                releases += 1
+                lam = 1e-3
+                nu = 2.0
+                stationary = False
+                continue
+            flags |= CONVERGED
+            break
+    if not (flags & CONVERGED):
+        flags |= MAX_ITER
+    n_iter[0] = it
+    chi2[0] = cost
+    for c in range(n_con):
+        slack = b[c]
+        for j in range(n_p):
+            slack -= A[c, j] * p[j]
+        if active[c] or slack <= 1e-12 * (1.0 + fabs(b[c])):
+            flags |= AT_BOUND
+    flags |= covariance(n_p, fixed, jtj, cov)
+    return flags
+
+
+cdef void snap_to(const double[:, ::1] A, const double[::1] b, int c, int n_p,
+                  double* p) noexcept nogil:
+    """Put ``p`` exactly on a single-parameter bound ``c`` (rounding would leave it off)."""
+    cdef int j, only = -1, count = 0
+    for j in range(n_p):
+        if A[c, j] != 0.0:
+            only = j
+            count += 1
+    if count == 1:
+        p[only] = b[c] / A[c, only]
+
+
+cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
+                    double* cov) noexcept nogil:
+    """Inverse of J^T W J over the free parameters (zero rows for fixed ones)."""
+    cdef int idx[MAX_PARAMS]
+    cdef double h[MAX_PARAMS * MAX_PARAMS]
+    cdef double e[MAX_PARAMS]
+    cdef int nf = 0, i, j, k
+    for j in range(n_p):
+        if not fixed[j]:
+            idx[nf] = j
+            nf += 1
+    for j in range(n_p * n_p):
+        cov[j] = 0.0
+    for k in range(nf):
+        for i in range(nf):
+            for j in range(nf):
+                h[i * nf + j] = jtj[idx[i] * n_p + idx[j]]
+            e[i] = 1.0 if i == k else 0.0
+        if cholesky_solve(nf, h, e) != 0:
+            for i in range(nf):
+                for j in range(nf):
+                    cov[idx[i] * n_p + idx[j]] = NAN
+            return SINGULAR
+        for i in range(nf):
+            cov[idx[i] * n_p + idx[k]] = e[i]
+    return 0
+
+
+def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
+        const cnp.int64_t[::1] offsets, double[:, ::1] params,
+        const unsigned char[::1] fixed, const double[:, ::1] A, const double[::1] b,
+        const double[:, :, ::1] mix, double brk, bint log_flux,
+        int min_points=0, int max_iter=100, double gtol=1e-9, double xtol=1e-12,
+        double ftol=1e-14, int n_threads=1):
+    """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
+
+    ``params`` holds the starting values (a NaN ``H`` is started at its exact value
+    for the starting shape) and receives the solution. Returns ``(cov, chi2, n_iter,
+    flags)`` with ``chi2`` the weighted sum of squared residuals.
+    """
+    cdef Py_ssize_t n_obj = offsets.shape[0] - 1, k
+    cdef int n_p = params.shape[1], j
+    cdef Settings st
+    cdef Problem pr
+    if n_p < 1 or n_p > MAX_PARAMS or phi.shape[1] > MAX_BASIS:
+        raise ValueError("unsupported number of parameters or basis functions")
+    if A.shape[0] > MAXC or A.shape[1] != n_p or b.shape[0] != A.shape[0]:
+        raise ValueError("constraint matrix has the wrong shape")
+    if y.shape[0] != w.shape[0] or y.shape[0] != phi.shape[0] or params.shape[0] != n_obj:
+        raise ValueError("inconsistent array lengths")
+    if fixed.shape[0] != n_p or mix.shape[2] != n_p or mix.shape[1] != phi.shape[1]:
+        raise ValueError("fixed or mix does not match the parameters")
+    if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != y.shape[0]):
+        raise ValueError("offsets must start at 0 and end at the number of points")
+    st.max_iter = max_iter
+    st.min_points = min_points
+    st.gtol = gtol
+    st.xtol = xtol
+    st.ftol = ftol
+    cov = np.full((n_obj, n_p, n_p), np.nan)
+    chi2 = np.full(n_obj, np.nan)
+    n_iter = np.zeros(n_obj, dtype=np.int32)
+    flags = np.zeros(n_obj, dtype=np.int32)
+    cdef double[:, :, ::1] cov_v = cov
+    cdef double[::1] chi2_v = chi2
+    cdef int[::1] it_v = n_iter
+    cdef int[::1] fl_v = flags
+    if y.shape[0] == 0:
+        for k in range(n_obj):
+            fl_v[k] = TOO_FEW_POINTS
+            for j in range(n_p):
+                params[k, j] = np.nan
+        return cov, chi2, n_iter, flags
+    pr.y = &y[0]
+    pr.w = &w[0]
+    pr.phi = &phi[0, 0]
+    pr.n_basis = phi.shape[1]
+    pr.n_p = n_p
+    pr.log_flux = log_flux
+    pr.brk = brk
+    for k in prange(n_obj, nogil=True, num_threads=n_threads, schedule="dynamic", chunksize=16):
+        fl_v[k] = run_object(&pr, offsets[k], offsets[k + 1], mix, &params[k, 0], &fixed[0],
+                             A, b, &st, &cov_v[k, 0, 0], &chi2_v[k], &it_v[k])
+    return cov, chi2, n_iter, flags
+
+
+cdef int run_object(const Problem* shared, Py_ssize_t start, Py_ssize_t stop,
+                    const double[:, :, ::1] mix, double* p, const unsigned char* fixed,
+                    const double[:, ::1] A, const double[::1] b, const Settings* st,
+                    double* cov, double* chi2, int* n_iter) noexcept nogil:
+    """Copy the shared problem description, point it at one object's rows and fit."""
+    cdef Problem pr = shared[0]
+    pr.start = start
+    pr.stop = stop
+    return fit_one(&pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)

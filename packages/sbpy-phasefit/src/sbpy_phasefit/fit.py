@@ -1,0 +1,334 @@
+"""Batch fitting of phase functions to many objects at once.
+
+The input is ragged: flat arrays of phase angle, magnitude and (optionally) magnitude
+error, with an object id per point in any order. Each object is fitted by weighted
+least squares in magnitude space with a bounded Levenberg-Marquardt solver compiled
+with Cython; objects run in parallel over OpenMP threads.
+
+Examples
+--------
+>>> import numpy as np
+>>> import astropy.units as u
+>>> from sbpy_phasefit import fit_phase_curves
+>>> from sbpy_phasefit.models import HG12
+>>> phase = np.tile(np.linspace(1, 30, 10), 2) * u.deg
+>>> ids = np.repeat(["a", "b"], 10)
+>>> mag = HG12().evaluate(phase, np.repeat([15.0, 17.0], 10), np.repeat([0.3, 0.6], 10))
+>>> result = fit_phase_curves(phase, mag, ids, model="HG12")
+>>> result["H"].round(6), result["G12"].round(6).tolist()
+(<Quantity [15., 17.] mag>, [0.3, 0.6])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import astropy.units as u
+import numpy as np
+from astropy.table import QTable
+from numpy.typing import ArrayLike
+
+from . import __version__, _lsq
+from ._input import as_float_array, group_points, invalid_points
+from .models import PhaseFunction, _value_in, get_model
+from .results import FitFlag, make_table
+
+__all__ = ["fit_phase_curves"]
+
+_COVARIANCE_KINDS = ("auto", "absolute", "scaled")
+
+
+def _resolve_threads(n_threads: int | None) -> int:
+    """The OpenMP thread count to use (all available ones for ``None``)."""
+    if n_threads is None:
+        return max(1, _lsq.openmp_max_threads())
+    if int(n_threads) != n_threads or n_threads < 1:
+        raise ValueError(f"n_threads must be a positive integer, got {n_threads!r}")
+    return int(n_threads)
+
+
+def _per_object(
+    model: PhaseFunction, values: Mapping | None, what: str, n_obj: int
+) -> dict[int, np.ndarray]:
+    """Check a ``{parameter: value}`` mapping; values broadcast to one per object."""
+    out = {}
+    for name, value in (values or {}).items():
+        if name not in model.param_names:
+            raise ValueError(
+                f"{what} names unknown parameter {name!r}; {model.name} has {model.param_names}"
+            )
+        j = model.param_names.index(name)
+        arr = _value_in(value, model.param_units[j], name)
+        try:
+            arr = np.broadcast_to(arr, (n_obj,)).astype(np.float64)
+        except ValueError:
+            raise ValueError(
+                f"{what}[{name!r}] must be one value or one per object ({n_obj})"
+            ) from None
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{what}[{name!r}] must be finite")
+        out[j] = arr
+    return out
+
+
+def _constraints(
+    model: PhaseFunction, bounds: Mapping | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper bounds and the matrix form ``A p <= b`` of all constraints."""
+    lower = np.array([lo for lo, _ in model.bounds], dtype=np.float64)
+    upper = np.array([hi for _, hi in model.bounds], dtype=np.float64)
+    for name, pair in (bounds or {}).items():
+        if name not in model.param_names:
+            raise ValueError(
+                f"bounds names unknown parameter {name!r}; {model.name} has {model.param_names}"
+            )
+        j = model.param_names.index(name)
+        lo, hi = (
+            sign * np.inf if v is None else float(_value_in(v, model.param_units[j], name))
+            for v, sign in zip(pair, (-1, 1), strict=True)
+        )
+        if np.isnan(lo) or np.isnan(hi) or lo > hi:
+            raise ValueError(f"bounds[{name!r}] = {pair!r} is not an interval (lower <= upper)")
+        lower[j], upper[j] = lo, hi
+    rows, rhs = [], []
+    for j in range(model.n_params):
+        if np.isfinite(lower[j]):
+            rows.append(-np.eye(model.n_params)[j])
+            rhs.append(-lower[j])
+        if np.isfinite(upper[j]):
+            rows.append(np.eye(model.n_params)[j])
+            rhs.append(upper[j])
+    extra_a, extra_b = model.linear_constraints()
+    a = np.vstack([np.reshape(rows, (-1, model.n_params)), extra_a])
+    b = np.concatenate([np.asarray(rhs, dtype=np.float64), extra_b])
+    return lower, upper, np.ascontiguousarray(a), np.ascontiguousarray(b)
+
+
+def fit_phase_curves(
+    phase: ArrayLike | u.Quantity,
+    mag: ArrayLike | u.Quantity,
+    ids: ArrayLike | None = None,
+    mag_err: ArrayLike | u.Quantity | None = None,
+    *,
+    model: str | PhaseFunction = "HG12",
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
+    fixed: Mapping[str, ArrayLike] | None = None,
+    init: Mapping[str, ArrayLike] | None = None,
+    error_floor: float | u.Quantity = 0.0,
+    min_points: int | None = None,
+    covariance: str = "auto",
+    invalid: str = "raise",
+    max_iter: int = 100,
+    n_threads: int | None = None,
+    chunk_size: int = 100_000,
+    progress: bool = False,
+) -> QTable:
+    """Fit a phase function to every object in ragged, flat input.
+
+    Parameters
+    ----------
+    phase : array_like or astropy.units.Quantity
+        Phase angle of each point; plain numbers are degrees.
+    mag : array_like or astropy.units.Quantity
+        Reduced magnitude of each point (plain numbers or ``mag``).
+    ids : array_like, optional
+        Object id of each point (numbers or strings, any order); one object if
+        omitted. The result has one row per distinct id, sorted by id.
+    mag_err : array_like or astropy.units.Quantity, optional
+        One-sigma magnitude errors; the fit is unweighted if omitted.
+    model : str or PhaseFunction, optional
+        ``"HG"``, ``"HG12"`` (default), ``"HG12PEN16"``, ``"HG1G2"``, ``"LINEAR"`` or a
+        model instance, e.g. ``HG1G2(phi3_slope="penttila2016")``.
+    bounds : dict, optional
+        ``{name: (lower, upper)}`` replacing sbpy's default bounds of those parameters
+        (``None`` for no bound). HG1G2 keeps ``G1 + G2 <= 1`` as sbpy does.
+    fixed : dict, optional
+        ``{name: value}`` of parameters held fixed, one value or one per object
+        (e.g. ``{"G12": 0.62}`` for an H-only fit).
+    init : dict, optional
+        ``{name: value}`` starting values (default: sbpy's defaults for the shape
+        parameters and the exact best ``H`` for that shape).
+    error_floor : float or astropy.units.Quantity, optional
+        Added in quadrature to ``mag_err`` (or used as the error if there is none).
+    min_points : int, optional
+        Fewest points an object needs (default: the number of free parameters).
+    covariance : {"auto", "absolute", "scaled"}, optional
+        ``absolute`` is the inverse of ``J^T W J``; ``scaled`` multiplies it by the
+        reduced chi2. ``auto`` (default) is absolute when errors are given, else scaled.
+    invalid : {"raise", "flag"}, optional
+        What to do with unusable points (NaN or infinite values, phase angles outside
+        [0, 180] deg, zero or negative errors): raise `ValueError` naming them
+        (default), or leave them out and set ``FitFlag.INVALID_POINTS``.
+    max_iter : int, optional
+        Iteration limit of the solver per object.
+    n_threads : int, optional
+        OpenMP threads (default: all available).
+    chunk_size : int, optional
+        Objects per call of the compiled kernel (bounds memory; one progress step).
+    progress : bool, optional
+        Show a tqdm progress bar over chunks.
+
+    Returns
+    -------
+    astropy.table.QTable
+        One row per object; see `sbpy_phasefit.results` for the columns.
+
+    Raises
+    ------
+    ValueError
+        On unusable points (with ``invalid="raise"``), mismatched lengths or bad
+        options. `~astropy.units.UnitConversionError` on wrong units.
+
+    Examples
+    --------
+    >>> t = fit_phase_curves([0.5, 5, 10, 20, 30], [6.55, 6.88, 7.1, 7.4, 7.7],
+    ...                      mag_err=[0.03] * 5, model="HG")
+    >>> print(f"H = {t['H'][0]:.3f} +/- {t['H_err'][0]:.3f}, G = {t['G'][0]:.2f}")
+    H = 6.482 mag +/- 0.025 mag, G = 0.21
+    """
+    model = get_model(model)
+    if covariance not in _COVARIANCE_KINDS:
+        raise ValueError(f"covariance must be one of {_COVARIANCE_KINDS}, got {covariance!r}")
+    if invalid not in ("raise", "flag"):
+        raise ValueError(f"invalid must be 'raise' or 'flag', got {invalid!r}")
+    if int(max_iter) < 1 or int(chunk_size) < 1:
+        raise ValueError("max_iter and chunk_size must be positive")
+    threads = _resolve_threads(n_threads)
+
+    alpha = as_float_array(phase, u.deg, "phase")
+    mags = as_float_array(mag, u.mag, "mag")
+    errs = None if mag_err is None else as_float_array(mag_err, u.mag, "mag_err")
+    for name, arr in (("mag", mags), ("mag_err", errs)):
+        if arr is not None and arr.shape != alpha.shape:
+            raise ValueError(
+                f"{name} has {arr.size} values but phase has {alpha.size}; one per point"
+            )
+    floor = float(as_float_array(np.atleast_1d(error_floor), u.mag, "error_floor")[0])
+    if not np.isfinite(floor) or floor < 0.0:
+        raise ValueError("error_floor must be finite and non-negative")
+
+    bad, reasons = invalid_points(alpha, mags, errs)
+    if reasons and invalid == "raise":
+        raise ValueError(
+            "unusable input: "
+            + "; ".join(reasons)
+            + ". Remove these points or pass invalid='flag' to leave them out."
+        )
+    groups = group_points(ids, alpha.size, bad)
+    n_obj = groups.ids.size
+
+    lower, upper, a_mat, b_vec = _constraints(model, bounds)
+    fixed_values = _per_object(model, fixed, "fixed", n_obj)
+    init_values = _per_object(model, init, "init", n_obj)
+    fixed_mask = np.zeros(model.n_params, dtype=np.uint8)
+    start = np.empty((n_obj, model.n_params))
+    start[:, 0] = np.nan  # H: exact value for the starting shape
+    for j in range(1, model.n_params):
+        start[:, j] = np.clip(model.defaults[j], lower[j], upper[j])
+    for j, values in init_values.items():
+        start[:, j] = values
+    for j, values in fixed_values.items():
+        start[:, j] = values
+        fixed_mask[j] = 1
+    _check_start(model, start, a_mat, b_vec, lower, upper, fixed_values)
+    n_free = model.n_params - int(fixed_mask.sum())
+    if min_points is None:
+        min_points = n_free
+    if int(min_points) != min_points or min_points < 0:
+        raise ValueError(f"min_points must be a non-negative integer, got {min_points!r}")
+
+    order = groups.order
+    y = np.ascontiguousarray(mags[order])
+    sigma2 = (np.zeros_like(y) if errs is None else errs[order] ** 2) + floor**2
+    weights = np.ascontiguousarray(1.0 / sigma2 if (errs is not None or floor > 0) else np.ones_like(y))
+    alpha_sorted = np.ascontiguousarray(alpha[order])
+
+    params = np.ascontiguousarray(start)
+    cov = np.full((n_obj, model.n_params, model.n_params), np.nan)
+    chi2 = np.full(n_obj, np.nan)
+    n_iter = np.zeros(n_obj, dtype=np.int32)
+    flags = np.zeros(n_obj, dtype=np.int32)
+    chunks = range(0, n_obj, int(chunk_size))
+    if progress:
+        from tqdm.auto import tqdm
+
+        chunks = tqdm(chunks, desc=f"fitting {model.name}", unit="chunk")
+    mix = model.mix
+    for k0 in chunks:
+        k1 = min(k0 + int(chunk_size), n_obj)
+        lo, hi = groups.offsets[k0], groups.offsets[k1]
+        phi = model.basis(alpha_sorted[lo:hi], n_threads=threads)
+        block = np.ascontiguousarray(params[k0:k1])
+        c, x2, it, fl = _lsq.fit(
+            y[lo:hi], weights[lo:hi], phi, groups.offsets[k0 : k1 + 1] - lo, block, fixed_mask,
+            a_mat, b_vec, mix, model._break, model._log_flux, min_points=int(min_points),
+            max_iter=int(max_iter), n_threads=threads,
+        )  # fmt: skip
+        params[k0:k1], cov[k0:k1], chi2[k0:k1], n_iter[k0:k1], flags[k0:k1] = block, c, x2, it, fl
+
+    n_points = np.diff(groups.offsets)
+    flags[groups.n_dropped > 0] |= FitFlag.INVALID_POINTS
+    kind = covariance if covariance != "auto" else ("absolute" if errs is not None else "scaled")
+    if kind == "scaled":
+        dof = n_points - n_free
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(dof > 0, chi2 / np.where(dof > 0, dof, 1), np.nan)
+        cov = cov * factor[:, None, None]
+    phase_range = _phase_range(alpha_sorted, groups.offsets)
+    meta = {
+        "covariance": kind,
+        "weighted": errs is not None or floor > 0,
+        "error_floor": floor,
+        "bounds": {n: [float(lo), float(hi)] for n, lo, hi in zip(model.param_names, lower, upper, strict=True)},
+        "fixed": [model.param_names[j] for j in fixed_values],
+        "sbpy_phasefit_version": __version__,
+    }
+    if hasattr(model, "phi3_slope"):
+        meta["phi3_slope"] = model.phi3_slope
+    return make_table(
+        model, groups.ids, params, cov, chi2, n_points, groups.n_dropped, n_free,
+        phase_range, n_iter, flags, meta,
+    )  # fmt: skip
+
+
+def _check_start(
+    model: PhaseFunction,
+    start: np.ndarray,
+    a_mat: np.ndarray,
+    b_vec: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    fixed: dict[int, np.ndarray],
+) -> None:
+    """Raise if fixed or starting values violate the bounds or constraints."""
+    for j in range(1, model.n_params):
+        outside = (start[:, j] < lower[j]) | (start[:, j] > upper[j])
+        if outside.any():
+            what = "fixed" if j in fixed else "starting"
+            raise ValueError(
+                f"{what} value {start[outside, j][0]} of {model.param_names[j]} is outside "
+                f"its bounds [{lower[j]}, {upper[j]}]"
+            )
+    shape = start.copy()
+    shape[:, 0] = 0.0
+    violation = shape @ a_mat.T - b_vec
+    # H starts at its best value and may not be bounded.
+    h_only = (a_mat[:, 1:] == 0).all(axis=1)
+    if (violation[:, ~h_only] > 1e-12).any():
+        raise ValueError(
+            f"fixed or starting values violate the constraints of {model.name} "
+            "(e.g. G1 + G2 <= 1 for HG1G2); choose values inside them"
+        )
+
+
+def _phase_range(alpha_sorted: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest phase angle of each object (NaN for objects without points)."""
+    n_obj = offsets.size - 1
+    lo = np.full(n_obj, np.nan)
+    hi = np.full(n_obj, np.nan)
+    has = offsets[1:] > offsets[:-1]
+    if alpha_sorted.size:
+        starts = offsets[:-1][has]
+        lo[has] = np.minimum.reduceat(alpha_sorted, starts)
+        hi[has] = np.maximum.reduceat(alpha_sorted, starts)
+    return lo, hi
