@@ -107,9 +107,7 @@ def docs(session: nox.Session) -> None:
     install_packages(session, list(PACKAGES))
     session.install("-r", str(ROOT / "docs" / "requirements.txt"))
     out = ROOT / "docs" / "_build" / "html"
-    session.run(
-        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out), env=ENV
-    )
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out), env=ENV)
     session.log(f"Documentation written to {out / 'index.html'}")
 
 

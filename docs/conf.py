@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import http.client
 import importlib
+import inspect
 import os
 import pkgutil
 import re
 import shutil
+import sys
 import threading
 import time
 import urllib.error
@@ -21,10 +23,12 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
+import jinja2
+import jinja2.sandbox
 from docutils import nodes
 from docutils.statemachine import StringList
 from packaging.requirements import Requirement
-from sphinx.util import logging
+from sphinx.util import logging, rst
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger("conf")
@@ -106,47 +110,142 @@ autosummary_ignore_module_all = False
 autosummary_mock_imports = autodoc_mock_imports = [
     f"{name}.__main__" for name in PACKAGES.values()
 ]
-# A package usually re-exports, in its ``__all__``, names defined in its public submodules
-# (``sbpy_phasefit.HG`` is ``sbpy_phasefit.models.HG``). Such a name gets its page where it
-# is defined; the package's page links there (see _templates/autosummary/module.rst).
+#: Chapter folder (``docs/<chapter>/api.rst``) of each package's API pages.
+CHAPTERS = {
+    "sbpy_filter_transform": "filter-transform",
+    "sbpy_phasefit": "phasefit",
+    "tvs_classifier": "tvs-classifier",
+}
 
 
 def _public_modules(package: str) -> list[str]:
-    """``package`` and all its submodules, leaving out private ones and ``__main__``."""
+    """Import ``package`` and its submodules; return those not private (nor ``__main__``)."""
     names = [package]
     path = importlib.import_module(package).__path__
     for info in pkgutil.walk_packages(path, prefix=f"{package}."):
         if not any(part.startswith("_") for part in info.name.split(".")):
+            importlib.import_module(info.name)
             names.append(info.name)
     return names
 
 
-def _reexports() -> dict[str, str]:
-    """Map ``module.name`` to ``home.name`` for names a module takes from a public one."""
+def _scan_packages() -> dict[str, list[str]]:
+    """The public modules of every installed package.
+
+    A package with a module that fails to import is left out here, and the build goes on:
+    autosummary then reports the failure, with its details, as a warning.
+    """
     found = {}
     for package in PACKAGES.values():
         try:
-            modules = _public_modules(package)
-        except ImportError:
-            continue  # autosummary reports the failed import itself
-        for modname in modules:
-            try:
-                module = importlib.import_module(modname)
-            except ImportError:
-                continue
-            for name in getattr(module, "__all__", ()):
-                home = getattr(getattr(module, name, None), "__module__", None)
-                if (
-                    home
-                    and home != modname
-                    and home in modules
-                    and getattr(importlib.import_module(home), name, None) is getattr(module, name)
-                ):
-                    found[f"{modname}.{name}"] = f"{home}.{name}"
+            found[package] = _public_modules(package)
+        except Exception:  # any error at import time, not only ImportError
+            continue
     return found
 
 
-autosummary_context = {"reexports": _reexports()}
+MODULES = _scan_packages()
+_ALL_MODULES = [name for names in MODULES.values() for name in names]
+
+
+def _reexports() -> dict[str, str]:
+    """Map ``module.name`` to ``home.name`` for names a module takes from a public one.
+
+    A package usually re-exports in its ``__all__`` names defined in its public
+    submodules (``sbpy_phasefit.HG`` is ``sbpy_phasefit.models.HG``). Such a name gets
+    its page where it is defined; the module template only links to it, and
+    `_resolve_reexport` sends references to the short name there too.
+    """
+    found = {}
+    for modname in _ALL_MODULES:
+        module = sys.modules[modname]
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name, None)
+            home = getattr(obj, "__module__", None)
+            if (
+                home != modname
+                and home in _ALL_MODULES
+                and getattr(sys.modules[home], name, None) is obj
+            ):
+                found[f"{modname}.{name}"] = f"{home}.{name}"
+    return found
+
+
+def _shadowed() -> dict[str, list[str]]:
+    """Public submodules hidden by an attribute of the same name in their package.
+
+    ``sbpy_filter_transform.transform`` is both a module and, once the package has
+    imported it, the function ``transform`` of that module. autosummary looks names up
+    as attributes first, so it would document the function in place of the module and
+    leave the module out. Such modules get their page from `_write_shadowed_pages` and
+    are listed by the module template separately.
+    """
+    found: dict[str, list[str]] = {}
+    for modname in _ALL_MODULES:
+        parent, _, short = modname.rpartition(".")
+        if parent and getattr(sys.modules[parent], short, None) is not sys.modules[modname]:
+            found.setdefault(parent, []).append(short)
+    return found
+
+
+def _summary(obj) -> str:
+    """First paragraph of the docstring of ``obj``, on one line."""
+    doc = inspect.cleandoc(getattr(obj, "__doc__", None) or "")
+    return " ".join(doc.split("\n\n")[0].split()) or "(no description yet)"
+
+
+autosummary_context = {
+    "reexports": _reexports(),
+    "shadowed": _shadowed(),
+    "summaries": {name: _summary(sys.modules[name]) for name in _ALL_MODULES},
+}
+
+
+def _write_shadowed_pages() -> None:
+    """Write the page of every shadowed module with the module template autosummary uses."""
+    here = Path(__file__).resolve().parent
+    jinja = jinja2.sandbox.SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(here / "_templates" / "autosummary")
+    )
+    jinja.filters["escape"] = rst.escape
+    jinja.filters["underline"] = lambda text, line="=": f"{text}\n{line * len(text)}"
+    template = jinja.get_template("module.rst")
+    for parent, shorts in autosummary_context["shadowed"].items():
+        chapter = here / CHAPTERS[parent.partition(".")[0]] / "generated"
+        for short in shorts:
+            name = f"{parent}.{short}"
+            module = sys.modules[name]
+            names = getattr(module, "__all__", None) or [
+                n
+                for n, obj in vars(module).items()
+                if not n.startswith("_") and getattr(obj, "__module__", None) == name
+            ]
+            groups: dict[str, list[str]] = {
+                "functions": [],
+                "classes": [],
+                "exceptions": [],
+                "attributes": [],
+            }
+            for member in names:
+                obj = getattr(module, member, None)
+                if inspect.ismodule(obj):
+                    continue
+                if inspect.isclass(obj):
+                    kind = "exceptions" if issubclass(obj, BaseException) else "classes"
+                else:
+                    kind = "functions" if callable(obj) else "attributes"
+                groups[kind].append(member)
+            submodules = [
+                m.rpartition(".")[2] for m in _ALL_MODULES if m.rpartition(".")[0] == name
+            ]
+            chapter.mkdir(parents=True, exist_ok=True)
+            text = template.render(
+                fullname=name, all_modules=submodules, **groups, **autosummary_context
+            )
+            (chapter / f"{name}.rst").write_text(text + "\n", encoding="utf-8")
+
+
+_write_shadowed_pages()
 
 
 def _resolve_reexport(app, env, node, contnode):
@@ -301,7 +400,7 @@ def _offline_reference_as_text(app, env, node, contnode):
     return None
 
 
-# -- The dependency table of the installation page ----------------------------------------
+# -- Directives that read the installed packages -----------------------------------------
 
 
 def _requirements(distribution: str) -> tuple[list[str], dict[str, list[str]]]:
@@ -346,6 +445,21 @@ class PackageDependencies(SphinxDirective):
         return container.children
 
 
+class PackageModules(SphinxDirective):
+    """A list of a package's public modules, each with the summary of its docstring."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_reread()  # modules come and go without this page changing
+        package = self.arguments[0]
+        summaries = autosummary_context["summaries"]
+        lines = [f"- :mod:`{name}`: {summaries[name]}" for name in MODULES.get(package, [])[1:]]
+        container = nodes.container()
+        self.state.nested_parse(StringList(lines, source="conf.py"), 0, container)
+        return container.children
+
+
 # -- HTML ---------------------------------------------------------------------------------
 
 html_theme = "pydata_sphinx_theme"
@@ -370,6 +484,7 @@ def setup(app) -> None:
     # Before intersphinx validates the mapping (priority 800) and long before it loads it.
     app.connect("config-inited", _drop_unreachable_inventories, priority=400)
     app.add_directive("package-dependencies", PackageDependencies)
+    app.add_directive("package-modules", PackageModules)
     # A missing reference is offered to every "missing-reference" handler before any
     # warning; returning the reference's own text resolves it. (A "warn-missing-reference"
     # handler could not do this: the std domain's handler of that event warns regardless.)

@@ -72,7 +72,7 @@ from pathlib import Path
 from typing import Any
 
 from conda_package_handling import api as cph_api
-from rattler import Channel, Gateway, Subdir, VirtualPackage, install, solve
+from rattler import Channel, Gateway, RepoDataRecord, Subdir, VirtualPackage, install, solve
 from rattler.index import index_fs
 from rattler_build import (
     PlatformConfig,
@@ -178,6 +178,16 @@ class Package:
     def recipe(self) -> dict[str, Any]:
         """The recipe rendered for this platform."""
         return self.rendered[host_subdir()]
+
+    @property
+    def version(self) -> str:
+        """The rendered package version."""
+        return self.recipe["package"]["version"]
+
+    @property
+    def build(self) -> str:
+        """The rendered build string."""
+        return self.recipe["build"]["string"]
 
     @property
     def noarch(self) -> bool:
@@ -306,13 +316,15 @@ def variant_for(platform: str) -> dict[str, list[str]]:
     return {key: [value] for key, value in pinning.items()}
 
 
-def render(package: Package, platform: str) -> str:
-    """Parse, validate and render ``package``'s recipe for ``platform``; return the build.
+def render(package: Package, recipe: Stage0Recipe, platform: str) -> str:
+    """Render the parsed ``recipe`` of ``package`` for ``platform``; return the package id.
 
     Parameters
     ----------
     package : Package
         Gets the rendered recipe (and, for this platform, the variant) stored.
+    recipe : rattler_build.Stage0Recipe
+        The recipe as parsed (and so validated) by rattler-build.
     platform : str
         Target platform such as ``osx-arm64``; build and host platforms are the same.
 
@@ -321,9 +333,6 @@ def render(package: Package, platform: str) -> str:
     str
         The rendered ``name-version-build`` of the package.
     """
-    recipe = Stage0Recipe.from_file(package.recipe_path)
-    if recipe.schema_version != 1:
-        raise StepError(f"schema_version is {recipe.schema_version}, not 1")
     config = RenderConfig(
         PlatformConfig(target_platform=platform, build_platform=platform, host_platform=platform)
     )
@@ -402,8 +411,12 @@ def check_source_files(package: Package) -> None:
 
 
 def step_render(package: Package, work: Path) -> str:
-    """Step 1: render for every platform, check the skip condition and named files."""
-    builds = [render(package, platform) for platform in dict.fromkeys([*PLATFORMS, host_subdir()])]
+    """Step 1: parse (validate) and render for every platform, check skip and named files."""
+    recipe = Stage0Recipe.from_file(package.recipe_path)
+    if recipe.schema_version != 1:
+        raise StepError(f"schema_version is {recipe.schema_version}, not 1")
+    platforms = dict.fromkeys([*PLATFORMS, host_subdir()])
+    builds = [render(package, recipe, platform) for platform in platforms]
     check_source_files(package)
     skip = check_skip(package, work)
     distinct = sorted(set(builds))
@@ -449,15 +462,12 @@ def step_wheel(package: Package, work: Path) -> str:
     run_logged("python -m build", command, work / "wheel.log")
     (wheel,) = wheels.glob("*.whl")
     _, version, *_, tag = wheel.stem.split("-")
-    if version != package.recipe["package"]["version"]:
-        raise StepError(
-            f"wheel version {version} but recipe version {package.recipe['package']['version']}"
-        )
+    if version != package.version:
+        raise StepError(f"wheel version {version} but recipe version {package.version}")
     pure = tag == "any"
     if pure != package.noarch:
-        raise StepError(
-            f"wheel tag {tag!r} does not fit {'noarch: python' if package.noarch else 'a compiled recipe'}"
-        )
+        kind = "noarch: python" if package.noarch else "a compiled recipe"
+        raise StepError(f"wheel tag {tag!r} does not fit {kind}")
     package.wheel = wheel
     return wheel.name
 
@@ -644,8 +654,8 @@ def step_conda(package: Package, work: Path, channel: Path) -> str:
     package.depends = emulated_run_exports(package)
     index = index_json(
         package.name,
-        package.recipe["package"]["version"],
-        package.recipe["build"]["string"],
+        package.version,
+        package.build,
         package.depends,
         noarch=package.noarch,
         build_number=package.recipe["build"]["number"],
@@ -700,7 +710,8 @@ def standin_version(name: str, pypi_names: dict[str, str]) -> str:
         return importlib.metadata.version(pypi_names[name])
     except importlib.metadata.PackageNotFoundError:
         raise StepError(
-            f"{pypi_names[name]} (conda {name}) is not installed here; its stand-in takes the installed version"
+            f"{pypi_names[name]} (conda {name}) is not installed here, and its stand-in "
+            "takes the installed version"
         ) from None
 
 
@@ -723,24 +734,22 @@ def write_standins(packages: Sequence[Package], channel: Path, work: Path) -> li
     for name in names:
         if name.startswith("__"):  # virtual package: detected from this machine
             continue
-        versions = [(standin_version(name, pypi_names), STANDIN_BUILD)]
+        version = standin_version(name, pypi_names)
+        kinds = [(version, STANDIN_BUILD, f"Stand-in: this environment has {name} {version}")]
         if name in constrained:
-            versions.append((DECOY_VERSION, DECOY_BUILD))
-        for version, build in versions:
+            kinds.append((DECOY_VERSION, DECOY_BUILD, "Decoy: a solution holding it is wrong"))
+        for version, build, summary in kinds:
             stage = work / "standins" / f"{name}-{version}-{build}"
             stage.mkdir(parents=True)
             index = index_json(name, version, build, [], noarch=False)
-            about = {
-                "summary": f"Stand-in for conda-forge's {name}: this environment has {name} {version}"
-            }
-            write_conda(stage, index, about, channel)
-            written.append(
-                f"{name} {version}" if build == STANDIN_BUILD else f"{name} {version} (decoy)"
-            )
+            write_conda(stage, index, {"summary": summary}, channel)
+            written.append(f"{name} {version}" + (" (decoy)" if build == DECOY_BUILD else ""))
     return written
 
 
-def solve_packages(packages: Sequence[Package], channel: Path, cache: Path) -> list[Any]:
+def solve_packages(
+    packages: Sequence[Package], channel: Path, cache: Path
+) -> list[RepoDataRecord]:
     """Solve ``packages`` (their exact builds) against the indexed local ``channel``.
 
     Returns
@@ -748,10 +757,7 @@ def solve_packages(packages: Sequence[Package], channel: Path, cache: Path) -> l
     list of rattler.RepoDataRecord
         The solution. A decoy in it means that a constraint was ignored: `StepError`.
     """
-    specs = [
-        f"{package.name} =={package.recipe['package']['version']} {package.recipe['build']['string']}"
-        for package in packages
-    ]
+    specs = [f"{package.name} =={package.version} {package.build}" for package in packages]
     records = asyncio.run(
         solve(
             [Channel(channel.as_uri())],
@@ -771,79 +777,9 @@ def solve_packages(packages: Sequence[Package], channel: Path, cache: Path) -> l
     return records
 
 
-def describe(record: Any) -> str:
+def describe(record: RepoDataRecord) -> str:
     """A solved record as ``name version build``."""
     return f"{record.name.normalized} {record.version} {record.build}"
-
-
-# --- 5. import and console scripts -------------------------------------------------------
-
-#: Run by this interpreter: import modules with a prefix's site-packages first on sys.path
-#: and print where each came from.
-IMPORT_CHECK = """
-import importlib, json, sys
-site = sys.argv[1]
-sys.path.insert(0, site)
-print(json.dumps({name: importlib.import_module(name).__file__ for name in sys.argv[2:]}))
-"""
-
-
-def site_packages(prefix: Path) -> Path:
-    """The site-packages folder of a (unix) prefix with this Python version."""
-    return prefix / "lib" / f"python{PYTHON_XY}" / "site-packages"
-
-
-def run_from_prefix(command: Sequence[str], prefix: Path) -> str:
-    """Run a command of this interpreter that loads code from ``prefix``; return stdout."""
-    env = {**os.environ, "PYTHONPATH": str(site_packages(prefix)), "PYTHONNOUSERSITE": "1"}
-    result = subprocess.run([sys.executable, *command], capture_output=True, text=True, env=env)
-    if result.returncode:
-        last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise StepError(f"{' '.join(command[:1])} exited {result.returncode}: {last[:200]}")
-    return result.stdout
-
-
-def step_import(package: Package, prefix: Path) -> str:
-    """Step 6: import the recipe's test imports from the prefix, where they must live."""
-    if not package.test_imports:
-        raise StepError("the recipe's tests have no python imports")
-    output = run_from_prefix(
-        ["-c", IMPORT_CHECK, str(site_packages(prefix)), *package.test_imports], prefix
-    )
-    files = {
-        name: Path(path).resolve() for name, path in json.loads(output.splitlines()[-1]).items()
-    }
-    outside = [name for name, path in files.items() if not path.is_relative_to(prefix.resolve())]
-    if outside:
-        raise StepError(
-            f"imported from outside the prefix: {', '.join(f'{n} ({files[n]})' for n in outside)}"
-        )
-    compiled = [
-        name
-        for name, path in files.items()
-        if path.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
-    ]
-    if not package.noarch and not compiled:
-        raise StepError("no compiled extension among the recipe's test imports")
-    return f"{', '.join(files)} from the prefix{' (compiled: ' + ', '.join(compiled) + ')' if compiled else ''}"
-
-
-def step_script(package: Package, prefix: Path) -> str:
-    """Step 7: run each console script of the recipe from the prefix with ``--version``."""
-    if not package.entry_points:
-        raise StepError("the recipe lists no entry points")
-    version = package.recipe["package"]["version"]
-    shown = []
-    for entry_point in package.entry_points:
-        name, _ = console_script(entry_point)
-        script = prefix / "bin" / name
-        if not script.is_file():
-            raise StepError(f"{script.relative_to(prefix)} was not installed")
-        output = run_from_prefix([str(script), "--version"], prefix).strip()
-        if version not in output:
-            raise StepError(f"{name} --version printed {output!r}, not version {version}")
-        shown.append(output)
-    return "; ".join(shown)
 
 
 def step_solve_install(report: Report, packages: Sequence[Package], output: Path) -> None:
@@ -890,6 +826,80 @@ def step_solve_install(report: Report, packages: Sequence[Package], output: Path
         report.record(package.name, "install", "ok", str(prefix))
 
 
+# --- 5. import and console scripts -------------------------------------------------------
+
+#: Run by this interpreter: import modules with a prefix's site-packages first on sys.path
+#: and print where each came from.
+IMPORT_CHECK = """
+import importlib, json, sys
+site = sys.argv[1]
+sys.path.insert(0, site)
+print(json.dumps({name: importlib.import_module(name).__file__ for name in sys.argv[2:]}))
+"""
+
+
+def site_packages(prefix: Path) -> Path:
+    """The site-packages folder of a (unix) prefix with this Python version."""
+    return prefix / "lib" / f"python{PYTHON_XY}" / "site-packages"
+
+
+def run_from_prefix(what: str, arguments: Sequence[str], prefix: Path) -> str:
+    """Run this interpreter with ``arguments``, loading code from ``prefix``; return stdout.
+
+    The prefix's site-packages comes first on ``sys.path`` (``PYTHONPATH``), before this
+    environment's, which provides the dependencies that the stand-ins represent.
+    """
+    env = {**os.environ, "PYTHONPATH": str(site_packages(prefix)), "PYTHONNOUSERSITE": "1"}
+    result = subprocess.run([sys.executable, *arguments], capture_output=True, text=True, env=env)
+    if result.returncode:
+        last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise StepError(f"{what} exited {result.returncode}: {last[:200]}")
+    return result.stdout
+
+
+def step_import(package: Package, prefix: Path) -> str:
+    """Step 6: import the recipe's test imports from the prefix, where they must live."""
+    if not package.test_imports:
+        raise StepError("the recipe's tests have no python imports")
+    arguments = ["-c", IMPORT_CHECK, str(site_packages(prefix)), *package.test_imports]
+    output = run_from_prefix("the import", arguments, prefix)
+    files = {
+        name: Path(path).resolve() for name, path in json.loads(output.splitlines()[-1]).items()
+    }
+    outside = [name for name, path in files.items() if not path.is_relative_to(prefix.resolve())]
+    if outside:
+        raise StepError(
+            f"imported from outside the prefix: {', '.join(f'{n} ({files[n]})' for n in outside)}"
+        )
+    compiled = [
+        name
+        for name, path in files.items()
+        if path.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+    ]
+    if not package.noarch and not compiled:
+        raise StepError("no compiled extension among the recipe's test imports")
+    extensions = f" (compiled: {', '.join(compiled)})" if compiled else ""
+    return f"{', '.join(files)} from the prefix{extensions}"
+
+
+def step_script(package: Package, prefix: Path) -> str:
+    """Step 7: run each console script of the recipe from the prefix with ``--version``."""
+    if not package.entry_points:
+        raise StepError("the recipe lists no entry points")
+    version = package.version
+    shown = []
+    for entry_point in package.entry_points:
+        name, _ = console_script(entry_point)
+        script = prefix / "bin" / name
+        if not script.is_file():
+            raise StepError(f"{script.relative_to(prefix)} was not installed")
+        output = run_from_prefix(f"{name} --version", [str(script), "--version"], prefix).strip()
+        if version not in output:
+            raise StepError(f"{name} --version printed {output!r}, not version {version}")
+        shown.append(output)
+    return "; ".join(shown)
+
+
 # --- driver ------------------------------------------------------------------------------
 
 
@@ -899,7 +909,8 @@ def prepare_output(output: Path) -> None:
     if output.exists():
         if any(output.iterdir()) and not (output / MARKER).exists():
             raise SystemExit(
-                f"conda_offline: {output} exists and was not made by this script; choose another --output"
+                f"conda_offline: {output} exists and was not made by this script; "
+                "choose another --output"
             )
         shutil.rmtree(output)
     output.mkdir(parents=True)
@@ -943,7 +954,8 @@ def check(output: Path) -> int:
     packages = discover_packages()
     report = Report([package.name for package in packages])
     print(
-        f"conda_offline: {len(packages)} recipes, rendered for {', '.join(PLATFORMS)}; built for {host_subdir()}"
+        f"conda_offline: {len(packages)} recipes, rendered for {', '.join(PLATFORMS)}, "
+        f"built for {host_subdir()}"
     )
     for package in packages:
         work = output / "work" / package.name
@@ -953,7 +965,7 @@ def check(output: Path) -> int:
         run_step(report, package, "conda", partial(step_conda, package, work, channel))
     built = [package for package in packages if not report.failed(package.name)]
     for package in packages:
-        if package not in built:
+        if report.failed(package.name):
             report.record(package.name, "solve", "skipped")
             report.record(package.name, "install", "skipped")
     if built:
@@ -963,16 +975,15 @@ def check(output: Path) -> int:
         run_step(report, package, "script", partial(step_script, package, prefix))
     print()
     print(
-        "conda_offline summary (dependencies are stand-ins for this environment; no conda-forge resolution is shown)"
+        "conda_offline summary (the dependencies are stand-ins for this environment: "
+        "no resolution against conda-forge is shown)"
     )
     print(report.table())
     print(
         "schema: checked by rattler-build's strict v1 recipe parser; the JSON schema of the "
         "recipe format ships in no PyPI package and was not checked"
     )
-    print(
-        f"took {time.perf_counter() - start:.0f} s; packages and channel in {channel}, prefix {prefix}"
-    )
+    print(f"took {time.perf_counter() - start:.0f} s; channel {channel}, prefix {prefix}")
     failures = report.failures()
     if failures:
         print(f"conda_offline: FAILED: {'; '.join(failures)}", file=sys.stderr)

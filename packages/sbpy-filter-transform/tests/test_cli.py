@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sbpy_filter_transform import __version__
@@ -108,3 +109,60 @@ def test_convert_bad_input_one_line_nonzero(tmp_path, capsys, extra, message):
     assert message in err
     assert not out.exists()
     assert not list(tmp_path.glob(".out*"))
+
+
+def test_convert_per_row_filter_and_class(tmp_path):
+    from astropy.table import QTable, Table
+
+    from sbpy_filter_transform.transform import transform
+
+    src = tmp_path / "rows.ecsv"
+    Table(
+        {
+            "m": [18.0, 19.0, 17.5],
+            "band": ["ATLAS o", "ATLAS c", "ATLAS o"],
+            "cls": ["S", "C", "C"],
+        }
+    ).write(src)
+    out = tmp_path / "rows_out.csv"
+    args = [
+        "convert",
+        str(src),
+        "-o",
+        str(out),
+        "--filter-col",
+        "band",
+        "--to",
+        "LSST r",
+        "--mag-col",
+        "m",
+        "--class-col",
+        "cls",
+    ]
+    assert main(args) == 1  # ATLAS c starts below 0.45 um: needs a blue extension
+    assert not out.exists()
+    args += ["--extension", "linear"]
+    assert main(args) == 0
+    table = QTable.read(out, format="ascii.csv", comment="#")
+    rows = ((18.0, "ATLAS o", "S"), (19.0, "ATLAS c", "C"), (17.5, "ATLAS o", "C"))
+    expected = [
+        transform([m], band, "LSST r", taxon=[c], extension="linear").value[0]
+        for m, band, c in rows
+    ]
+    assert np.asarray(table["LSST_r"], dtype=float) == pytest.approx(expected, abs=1e-9)
+    assert main([*args, "--overwrite"]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                str(src),
+                "-o",
+                str(tmp_path / "x.csv"),
+                "--to",
+                "LSST r",
+                "--mag-col",
+                "m",
+            ]
+        )
+        == 1
+    )

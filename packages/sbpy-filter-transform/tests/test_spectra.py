@@ -48,6 +48,15 @@ def test_reddened_sun_slope_convention():
     assert sp.meta["wave0"].to_value(u.nm) == pytest.approx(550, rel=1e-12)
 
 
+def test_reddened_sun_valid_range_stops_at_zero_reflectance():
+    # slope -20 %/100 nm at 550 nm reaches zero at 1050 nm: LSST y (to 1099 nm) is refused.
+    sp = reddened_sun(-20)
+    assert sp.meta["valid_range"][1].to_value(u.nm) == pytest.approx(1050.0)
+    with pytest.raises(SpectrumCoverageError, match="LSST y"):
+        check_coverage(sp, get_bandpass("LSST y"))
+    assert reddened_sun(40).meta["valid_range"][0].to_value(u.nm) == pytest.approx(300.0)
+
+
 def test_busdemeo_means_match_shared_file(shared_data):
     data = np.loadtxt(shared_data / "busdemeo" / "busdemeo-meanspectra.csv")
     solar = sun()

@@ -97,3 +97,53 @@ def test_to_lsst_coverage_and_extension_metadata():
         to_lsst([18.0], "ATLAS o", busdemeo_sun("S"))
     table = to_lsst([18.0], "ATLAS o", busdemeo_sun("S", extension="constant"))
     assert table.meta["extension"] == "constant"
+
+
+def test_transform_per_object_taxon_and_temperature():
+    result = transform([18.0, 18.0, 18.0], "ATLAS o", "LSST r", taxon=["S", "C", "S"])
+    expected_s = 18.0 + offset("ATLAS o", "LSST r", busdemeo_sun("S")).value
+    expected_c = 18.0 + offset("ATLAS o", "LSST r", busdemeo_sun("C")).value
+    np.testing.assert_allclose(result.value, [expected_s, expected_c, expected_s], atol=1e-12)
+    with pytest.raises(SpectrumCoverageError, match="extension"):
+        transform([18.0], "ATLAS o", "LSST u", taxon=["S"])
+    extended = transform([18.0], "ATLAS o", "LSST u", taxon=["S"], extension="linear")
+    expected = 18.0 + offset("ATLAS o", "LSST u", busdemeo_sun("S", extension="linear")).value
+    assert extended.value[0] == pytest.approx(expected, abs=1e-12)
+    mags, errs = transform(
+        [18.0, 18.0],
+        "ATLAS o",
+        "LSST g",
+        temperature=[4000.0, 9000.0],
+        temperature_err=[100.0, 0.0],
+    )
+    reference = [18.0 + offset("ATLAS o", "LSST g", f"blackbody:{t}").value for t in (4000, 9000)]
+    np.testing.assert_allclose(mags.value, reference, atol=1e-4)
+    assert errs.value[1] == 0
+    slope_k = (
+        offset("ATLAS o", "LSST g", "blackbody:4050").value
+        - offset("ATLAS o", "LSST g", "blackbody:3950").value
+    ) / 100
+    assert errs.value[0] == pytest.approx(abs(slope_k) * 100, rel=1e-2)
+
+
+def test_transform_per_object_errors():
+    with pytest.raises(ValueError, match="only one per-object"):
+        transform([18.0], "ATLAS o", "LSST r", slope=[1.0], taxon=["S"])
+    with pytest.raises(ValueError, match="temperature_err needs temperature"):
+        transform([18.0], "ATLAS o", "LSST r", temperature_err=[1.0])
+    with pytest.raises(ValueError, match="outside the grid"):
+        transform([18.0], "ATLAS o", "LSST r", temperature=[500.0])
+    with pytest.raises(ValueError, match="one value per magnitude"):
+        transform([18.0, 19.0], "ATLAS o", "LSST r", slope=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="Did you mean 'Sq'"):
+        transform([18.0], "ATLAS o", "LSST r", taxon=["Sqq"])
+
+
+def test_to_lsst_per_object_metadata():
+    table = to_lsst([18.0, 18.0], "ATLAS o", taxon=["S", "C"], extension="linear")
+    assert table.meta["extension"] == "linear"
+    assert "Bus-DeMeo" in table.meta["spectrum"]
+    assert list(table["taxon"]) == ["S", "C"]
+    table = to_lsst([18.0], "ATLAS o", temperature=[5000.0], mag_err=[0.1])
+    assert table["LSST_r_err"][0].value == pytest.approx(0.1)
+    assert "blackbody" in table.meta["spectrum"]

@@ -40,11 +40,14 @@ def test_unusable_points_flagged_and_left_out():
     ids = [1, 1, 1, 1, 1, 2]
     table = fit_phase_curves(phase, mag, ids, invalid="flag", model="HG")
     clean = fit_phase_curves(GOOD["phase"], GOOD["mag"], model="HG")
-    assert table["flags"][0] & FitFlag.INVALID_POINTS and table["flags"][0] & FitFlag.CONVERGED
-    assert table["n_points"][0] == 4 and table["n_dropped"][0] == 1
+    assert table["flags"][0] & FitFlag.INVALID_POINTS
+    assert table["flags"][0] & FitFlag.CONVERGED
+    assert table["n_points"][0] == 4
+    assert table["n_dropped"][0] == 1
     assert table["H"][0] == clean["H"][0]
     assert table["flags"][1] & FitFlag.TOO_FEW_POINTS
-    assert np.isnan(table["H"][1].value) and table["n_points"][1] == 0
+    assert np.isnan(table["H"][1].value)
+    assert table["n_points"][1] == 0
 
 
 def test_empty_input_gives_empty_table():
@@ -56,7 +59,8 @@ def test_empty_input_gives_empty_table():
 def test_single_point_is_flagged():
     table = fit_phase_curves([5.0], [7.0], model="HG12")
     assert table["flags"][0] == FitFlag.TOO_FEW_POINTS
-    assert np.isnan(table["H"][0].value) and np.isnan(table["covariance"][0]).all()
+    assert np.isnan(table["H"][0].value)
+    assert np.isnan(table["covariance"][0]).all()
 
 
 def test_min_points():
@@ -78,7 +82,9 @@ def test_all_at_zero_phase_is_singular():
 
 def test_model_undefined_everywhere_is_flagged():
     """Beyond ~152 deg every HG1G2 basis function vanishes for G1 = G2 = 0."""
-    table = fit_phase_curves([160.0, 170.0], [7.0, 7.1], model="HG1G2", fixed={"G1": 0.0, "G2": 0.0})
+    table = fit_phase_curves(
+        [160.0, 170.0], [7.0, 7.1], model="HG1G2", fixed={"G1": 0.0, "G2": 0.0}
+    )
     assert table["flags"][0] & FitFlag.MODEL_UNDEFINED
     assert np.isnan(table["H"][0].value)
 
@@ -124,7 +130,9 @@ point_values = st.one_of(
 def test_random_ragged_input_never_crashes(n, data, model):
     phase = data.draw(arrays(np.float64, n, elements=point_values))
     mag = data.draw(arrays(np.float64, n, elements=st.one_of(st.floats(-5, 25), st.just(np.nan))))
-    err = data.draw(arrays(np.float64, n, elements=st.one_of(st.floats(-0.1, 1.0), st.just(np.nan))))
+    err = data.draw(
+        arrays(np.float64, n, elements=st.one_of(st.floats(-0.1, 1.0), st.just(np.nan)))
+    )
     ids = data.draw(arrays(np.int64, n, elements=st.integers(0, 5)))
     table = fit_phase_curves(phase, mag, ids, err, model=model, invalid="flag", n_threads=2)
     assert len(table) == np.unique(ids).size
@@ -139,7 +147,8 @@ def test_random_ragged_input_never_crashes(n, data, model):
         params = [u.Quantity(row[p]).value for p in table.meta["param_names"]]
         assert np.all(np.isfinite(params)) == fitted
         if fitted:
-            assert np.isfinite(row["chi2"]) and row["chi2"] >= 0
+            assert np.isfinite(row["chi2"])
+            assert row["chi2"] >= 0
             lower = [b[0] for b in table.meta["bounds"].values()]
             upper = [b[1] for b in table.meta["bounds"].values()]
             assert np.all(np.array(params) >= np.array(lower) - 1e-12)

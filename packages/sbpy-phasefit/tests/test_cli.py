@@ -23,7 +23,10 @@ def test_version(capsys):
 
 def test_console_script_runs_as_module():
     out = subprocess.run(
-        [sys.executable, "-m", "sbpy_phasefit", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "sbpy_phasefit", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert __version__ in out.stdout
 
@@ -35,7 +38,8 @@ def test_demo_writes_tables_and_figure(tmp_path, capsys):
         path = tmp_path / "out" / f"carbognani2019_{name}.ecsv"
         assert f"wrote {path}" in printed
         table = QTable.read(path)
-        assert len(table) == 7 and table.meta["model"] == name
+        assert len(table) == 7
+        assert table.meta["model"] == name
         assert np.all(table["flags"] & FitFlag.CONVERGED)
         assert table["covariance"].shape[1:] == (len(table.meta["param_names"]),) * 2
     figure = tmp_path / "out" / "carbognani2019_HG12.png"
@@ -76,7 +80,7 @@ def test_fit_csv_to_ecsv(observations, tmp_path, capsys):
 
 
 def test_fit_per_band_parquet_to_csv(observations, tmp_path):
-    path, data = observations
+    _path, data = observations
     parquet = tmp_path / "obs.parquet"
     data.write(parquet)
     out = tmp_path / "fits.csv"
@@ -107,7 +111,9 @@ def test_fit_errors_are_one_line(observations, tmp_path, capsys, change, message
     path, _ = observations
     options = {"input": str(path), "-o": str(tmp_path / "f.ecsv"), "--model": "HG",
                "--id-col": "obj", "--phase-col": "alpha", "--mag-col": "m"}  # fmt: skip
-    options.update({k: str(tmp_path / v) if k in ("input", "-o") else v for k, v in change.items()})
+    options.update(
+        {k: str(tmp_path / v) if k in ("input", "-o") else v for k, v in change.items()}
+    )
     args = ["fit", options.pop("input"), "--no-progress"]
     for key, value in options.items():
         args += [key, value]
@@ -118,17 +124,31 @@ def test_fit_errors_are_one_line(observations, tmp_path, capsys, change, message
         return
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1
+    assert message in err
+    assert err.count("\n") == 1
     assert not (tmp_path / "f.ecsv").exists()
 
 
 def test_fit_bad_values(tmp_path, capsys):
     path = tmp_path / "bad.csv"
-    Table({"id": [1, 1, 1], "a": [1.0, 5.0, 200.0], "m": [7.0, 7.2, 7.5]}).write(path, format="ascii.csv")
-    base = ["fit", str(path), "--id-col", "id", "--phase-col", "a", "--mag-col", "m", "--no-progress"]
+    Table({"id": [1, 1, 1], "a": [1.0, 5.0, 200.0], "m": [7.0, 7.2, 7.5]}).write(
+        path, format="ascii.csv"
+    )
+    base = [
+        "fit",
+        str(path),
+        "--id-col",
+        "id",
+        "--phase-col",
+        "a",
+        "--mag-col",
+        "m",
+        "--no-progress",
+    ]
     assert main([*base, "-o", str(tmp_path / "x.ecsv")]) == 1
     assert "outside [0, 180]" in capsys.readouterr().err
     assert not (tmp_path / "x.ecsv").exists()
     assert main([*base, "-o", str(tmp_path / "y.ecsv"), "--invalid", "flag", "--model", "HG"]) == 0
     table = QTable.read(tmp_path / "y.ecsv")
-    assert table["flags"][0] & FitFlag.INVALID_POINTS and table["n_points"][0] == 2
+    assert table["flags"][0] & FitFlag.INVALID_POINTS
+    assert table["n_points"][0] == 2

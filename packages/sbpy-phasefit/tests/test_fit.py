@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from astropy.modeling.fitting import LevMarLSQFitter, SLSQPLSQFitter
 from astropy.table import QTable
-from scipy.optimize import least_squares, minimize
 from sbpy import photometry
 from sbpy.data import Obs
+from scipy.optimize import least_squares, minimize
 
-from sbpy_phasefit import FitFlag, HG1G2, fit_phase_curves, get_model, to_sbpy
+from sbpy_phasefit import HG1G2, FitFlag, fit_phase_curves, get_model, to_sbpy
 from sbpy_phasefit.models import MODELS
 
 TRUTH = {
@@ -47,7 +47,9 @@ def test_recovers_parameters_without_noise(name):
     table = fit_phase_curves(alpha * u.deg, mag * u.mag, ids, model=name, n_threads=2)
     assert len(table) == 50
     assert np.all(table["flags"] & FitFlag.CONVERGED)
-    np.testing.assert_allclose(values(table, name), np.tile(TRUTH[name], (50, 1)), rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        values(table, name), np.tile(TRUTH[name], (50, 1)), rtol=0, atol=1e-8
+    )
     np.testing.assert_allclose(table["chi2"], 0.0, atol=1e-12)
 
 
@@ -113,7 +115,13 @@ def test_sbpy_fit_vectors(test_vectors, key, name, sbpy_class):
     # sbpy's SLSQP values sit up to ~1e-5 from the optimum (PROVENANCE.md).
     np.testing.assert_allclose(ours, [expected[p] for p in model.param_names], rtol=0, atol=2e-5)
     chi2_sbpy = np.sum(
-        (model.evaluate(case["phase_angle_deg"], *[expected[p] for p in model.param_names]).value - case["mag"]) ** 2
+        (
+            model.evaluate(
+                case["phase_angle_deg"], *[expected[p] for p in model.param_names]
+            ).value
+            - case["mag"]
+        )
+        ** 2
     )
     assert table["chi2"][0] <= chi2_sbpy
     # ...and no worse than sbpy's from_obs run now, with each of its working fitters.
@@ -124,7 +132,9 @@ def test_sbpy_fit_vectors(test_vectors, key, name, sbpy_class):
             warnings.simplefilter("ignore")
             fitted = sbpy_class.from_obs(obs, fitter, "mag")
         params = [u.Quantity(getattr(fitted, p)).value for p in fitted.param_names]
-        chi2_fit = np.sum((model.evaluate(case["phase_angle_deg"], *params).value - case["mag"]) ** 2)
+        chi2_fit = np.sum(
+            (model.evaluate(case["phase_angle_deg"], *params).value - case["mag"]) ** 2
+        )
         assert table["chi2"][0] <= chi2_fit + 1e-12
 
 
@@ -136,7 +146,9 @@ def test_hg1g2_lower_chi2_than_sbpy_slsqp(test_vectors):
         warnings.simplefilter("ignore")
         fitted = photometry.HG1G2.from_obs(obs, SLSQPLSQFitter(), "mag")
     theirs = [fitted.H.value, fitted.G1.value, fitted.G2.value]
-    chi2_sbpy = np.sum((HG1G2().evaluate(case["phase_angle_deg"], *theirs).value - case["mag"]) ** 2)
+    chi2_sbpy = np.sum(
+        (HG1G2().evaluate(case["phase_angle_deg"], *theirs).value - case["mag"]) ** 2
+    )
     table = fit_phase_curves(case["phase_angle_deg"], case["mag"], model="HG1G2")
     assert table["chi2"][0] < chi2_sbpy - 1e-10
 
@@ -221,7 +233,8 @@ def test_covariance_scaled_versus_absolute():
     err = np.full(mag.size, SIGMA)
     absolute = fit_phase_curves(alpha, mag, ids, err, model="HG12")
     scaled = fit_phase_curves(alpha, mag, ids, err, model="HG12", covariance="scaled")
-    assert absolute.meta["covariance"] == "absolute" and scaled.meta["covariance"] == "scaled"
+    assert absolute.meta["covariance"] == "absolute"
+    assert scaled.meta["covariance"] == "scaled"
     factor = np.asarray(absolute["reduced_chi2"])[:, None, None]
     np.testing.assert_allclose(scaled["covariance"], absolute["covariance"] * factor, rtol=1e-12)
     unweighted = fit_phase_curves(alpha, mag, ids, model="HG12")
@@ -232,16 +245,22 @@ def test_covariance_scaled_versus_absolute():
 
 def test_user_bounds_and_at_bound_flag():
     alpha, mag, ids = simulate("HG12", 10, 15, noise=SIGMA)
-    table = fit_phase_curves(alpha, mag, ids, model="HG12", bounds={"G12": (0.0, 0.3), "H": (None, 14.9)})
-    assert np.all(table["G12"] <= 0.3) and np.all(table["H"].value <= 14.9)
+    table = fit_phase_curves(
+        alpha, mag, ids, model="HG12", bounds={"G12": (0.0, 0.3), "H": (None, 14.9)}
+    )
+    assert np.all(table["G12"] <= 0.3)
+    assert np.all(table["H"].value <= 14.9)
     assert np.all(table["flags"] & FitFlag.AT_BOUND)
     assert table.meta["bounds"]["G12"] == [0.0, 0.3]
 
 
 def test_table_columns_units_and_to_sbpy():
     alpha, mag, ids = simulate("LINEAR", 3, 10, noise=SIGMA)
-    table = fit_phase_curves(alpha * u.deg, mag * u.mag, ids, SIGMA * np.ones(mag.size) * u.mag, model="linear")
-    assert table["H"].unit == u.mag and table["S"].unit == u.mag / u.deg
+    table = fit_phase_curves(
+        alpha * u.deg, mag * u.mag, ids, SIGMA * np.ones(mag.size) * u.mag, model="linear"
+    )
+    assert table["H"].unit == u.mag
+    assert table["S"].unit == u.mag / u.deg
     assert table["phase_min"].unit == u.deg
     assert table["covariance"].shape == (3, 2, 2)
     assert table.meta["model"] == "LINEAR"

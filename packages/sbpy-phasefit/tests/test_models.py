@@ -32,7 +32,9 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("model", "sbpy_class", "param_sets"), CASES, ids=lambda c: getattr(c, "name", ""))
+@pytest.mark.parametrize(
+    ("model", "sbpy_class", "param_sets"), CASES, ids=lambda c: getattr(c, "name", "")
+)
 def test_equals_sbpy_evaluate(model, sbpy_class, param_sets):
     for params in param_sets:
         ours = model.evaluate(ALPHA * u.deg, *params).to_value(u.mag)
@@ -70,11 +72,15 @@ def test_to_sbpy_round_trip(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = sbpy_model(alpha)
-    np.testing.assert_allclose(model.evaluate(alpha, *params).value, u.Quantity(theirs).value, atol=EXACT)
+    np.testing.assert_allclose(
+        model.evaluate(alpha, *params).value, u.Quantity(theirs).value, atol=EXACT
+    )
 
 
 def test_penttila_table_b4_with_published_slope(shared_data):
-    table = np.genfromtxt(shared_data / "phase" / "penttila2016_tableB4_basis.csv", delimiter=",", names=True)
+    table = np.genfromtxt(
+        shared_data / "phase" / "penttila2016_tableB4_basis.csv", delimiter=",", names=True
+    )
     phi = HG1G2(phi3_slope="penttila2016").basis(table["alpha"])
     # The table has 8 significant digits.
     for k in range(3):
@@ -83,7 +89,9 @@ def test_penttila_table_b4_with_published_slope(shared_data):
 
 def test_penttila_table_b4_with_sbpy_slope(shared_data):
     """sbpy's start slope reproduces phi1 and phi2 but not phi3 below 30 degrees."""
-    table = np.genfromtxt(shared_data / "phase" / "penttila2016_tableB4_basis.csv", delimiter=",", names=True)
+    table = np.genfromtxt(
+        shared_data / "phase" / "penttila2016_tableB4_basis.csv", delimiter=",", names=True
+    )
     phi = HG1G2().basis(table["alpha"])
     for k in range(2):
         np.testing.assert_allclose(phi[:, k], table[f"phi{k + 1}"], rtol=0, atol=1e-8)

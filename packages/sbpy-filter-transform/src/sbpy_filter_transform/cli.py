@@ -22,7 +22,7 @@ from . import __version__
 from ._data import data_path
 from .bandpasses import LSST_BANDS, get_bandpass
 from .spectra import SLOPE_UNIT, get_spectrum
-from .systems import magnitude_system
+from .systems import magnitude_system, system_unit
 from .transform import to_lsst, transform
 
 __all__ = ["build_parser", "main"]
@@ -46,12 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     conv = sub.add_parser("convert", help="convert a table of magnitudes between bands")
     conv.add_argument("input", type=Path, help="CSV, ECSV or Parquet table")
     conv.add_argument("-o", "--output", type=Path, required=True, help="output table")
-    conv.add_argument("--from", dest="from_band", required=True, help="input band, e.g. 'ATLAS o'")
+    conv.add_argument("--from", dest="from_band", help="input band, e.g. 'ATLAS o'")
+    conv.add_argument("--filter-col", help="per-row input band column (instead of --from)")
     conv.add_argument("--to", required=True, help="output band(s), comma-separated, or 'LSST'")
     conv.add_argument("--spectrum", default="sun", help="e.g. sun, slope:10, busdemeo:S")
     conv.add_argument("--mag-col", default="mag", help="magnitude column (default: mag)")
     conv.add_argument("--err-col", help="magnitude uncertainty column")
-    conv.add_argument("--slope-col", help="per-row spectral slope column (%%/100 nm)")
+    per_row = conv.add_mutually_exclusive_group()
+    per_row.add_argument("--slope-col", help="per-row spectral slope column (%%/100 nm)")
+    per_row.add_argument("--class-col", help="per-row Bus-DeMeo class column")
+    conv.add_argument(
+        "--extension", choices=["linear", "constant"], help="blue extension of Bus-DeMeo means"
+    )
     conv.add_argument("--system", default="AB", help="magnitude system: AB, ST, Vega, JM")
     conv.add_argument("--overwrite", action="store_true", help="replace an existing output")
     return parser
@@ -83,8 +89,8 @@ def _read(path: Path) -> QTable:
     return QTable.read(path, format=fmt, **({"comment": "#"} if fmt == "ascii.csv" else {}))
 
 
-def _column(table: QTable, name: str | None, what: str):
-    """Return a column, or raise naming the available columns."""
+def _column(table: QTable, name: str | None, what: str, dtype=float):
+    """Return a column as a plain array, or raise naming the available columns."""
     if name is None:
         return None
     if name not in table.colnames:
@@ -92,41 +98,63 @@ def _column(table: QTable, name: str | None, what: str):
             f"{what} column {name!r} not found; columns are {', '.join(table.colnames)}"
         )
     column = table[name]
-    return column.value if isinstance(column, u.Quantity) else np.asarray(column, dtype=float)
+    return column.value if isinstance(column, u.Quantity) else np.asarray(column, dtype=dtype)
 
 
 def convert(args: argparse.Namespace) -> Path:
     """Run ``convert``; return the output path."""
     if args.output.exists() and not args.overwrite:
         raise FileExistsError(f"{args.output} exists; pass --overwrite to replace it")
+    if (args.from_band is None) == (args.filter_col is None):
+        raise ValueError("give the input band with exactly one of --from and --filter-col")
     table = _read(args.input)
     system = magnitude_system(args.system)
     mags = _column(table, args.mag_col, "magnitude")
     errs = _column(table, args.err_col, "uncertainty")
-    slopes = _column(table, args.slope_col, "slope")
+    per_row = {
+        "slope": _column(table, args.slope_col, "slope"),
+        "taxon": _column(table, args.class_col, "class", dtype=str),
+    }
+    filters = (
+        np.full(len(table), args.from_band)
+        if args.filter_col is None
+        else _column(table, args.filter_col, "filter", dtype=str)
+    )
     targets = list(LSST_BANDS) if args.to.strip().upper() == "LSST" else args.to.split(",")
-    from_name = get_bandpass(args.from_band).meta["name"]
     for band in targets:
-        name = get_bandpass(band.strip()).meta["name"]
-        result = transform(
-            mags,
-            args.from_band,
-            band.strip(),
-            args.spectrum,
-            slope=slopes,
-            mag_err=errs,
-            system=system,
-        )
-        column = name.replace(" ", "_")
-        if errs is None:
-            table[column] = result
-        else:
-            table[column], table[f"{column}_err"] = result
+        name = get_bandpass(band.strip()).meta["name"].replace(" ", "_")
+        out = np.full(len(table), np.nan)
+        out_err = np.full(len(table), np.nan)
+        for source in np.unique(filters):
+            rows = filters == source
+            options = {k: v[rows] for k, v in per_row.items() if v is not None}
+            result = transform(
+                mags[rows],
+                source,
+                band.strip(),
+                args.spectrum,
+                extension=args.extension,
+                mag_err=None if errs is None else errs[rows],
+                system=system,
+                **options,
+            )
+            if errs is None:
+                out[rows] = result.value
+            else:
+                out[rows], out_err[rows] = result[0].value, result[1].value
+        table[name] = out * system_unit(system)
+        if errs is not None:
+            table[f"{name}_err"] = out_err * u.mag
+    kind = next((k for k, v in per_row.items() if v is not None), None)
+    description = get_spectrum(args.spectrum).meta["description"]
+    if kind is not None:
+        column = args.slope_col if kind == "slope" else args.class_col
+        description = f"{description}, times the per-row {kind} of column {column!r}"
     table.meta.update(
-        from_band=from_name,
+        from_band=args.from_band or f"per row, column {args.filter_col!r}",
         system=system,
-        spectrum=get_spectrum(args.spectrum).meta["description"]
-        + (" (per-row slope from column " + args.slope_col + ")" if slopes is not None else ""),
+        spectrum=description,
+        extension=args.extension or "none",
         throughput_version=get_bandpass(LSST_BANDS[0]).meta["version"],
         software=f"sbpy-filter-transform {__version__}",
     )

@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from ._validate import finite_array
 from .bandpasses import get_bandpass
-from .spectra import SLOPE_UNIT, check_coverage, get_spectrum, sun
+from .spectra import SLOPE_UNIT, bandpass_support, check_coverage, get_spectrum, sun
 from .systems import JM_VEGA, magnitude_system, system_unit, vega
 
 __all__ = ["Engine"]
@@ -136,6 +136,7 @@ class Engine:
         self.weights = np.array([trapezoid * wave * bp(wave).value for bp in self.bandpasses])
         self.zero_points = np.array([_zero_point(bp, self.system) for bp in self.bandpasses])
         self._solar_flux = self.sample(self.solar)
+        self._supports = [bandpass_support(bp) for bp in self.bandpasses]
 
     def _grid(self, resolution: float, extra) -> np.ndarray:
         """Band, solar and extra wavelengths, with log-grid points filling wider gaps."""
@@ -248,8 +249,8 @@ class Engine:
         for start in tqdm(range(0, len(spectra), chunk), disable=not progress, unit="chunk"):
             block = [get_spectrum(s) for s in spectra[start : start + chunk]]
             for sp in block:
-                for bp in self.bandpasses:
-                    check_coverage(sp, bp)
+                for bp, support in zip(self.bandpasses, self._supports, strict=True):
+                    check_coverage(sp, bp, support)
             out[start : start + len(block)] = self.magnitudes(
                 np.array([self.sample(s) for s in block])
             )

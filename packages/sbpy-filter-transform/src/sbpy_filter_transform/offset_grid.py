@@ -12,7 +12,7 @@ Examples
 >>> from sbpy_filter_transform.offset_grid import OffsetGrid
 >>> grid = OffsetGrid("ATLAS o", "LSST r", "blackbody")
 >>> grid([5772.0]).round(3)
-array([0.052])
+array([0.08])
 >>> bool(grid.interpolation_error < 1e-5)
 True
 """
@@ -22,20 +22,45 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from astropy import constants as const
 from astropy import units as u
 from scipy.interpolate import CubicSpline
+from synphot.units import FLAM, convert_flux
 
 from ._validate import finite_array, unknown_name_error
 from .engine import Engine
-from .spectra import blackbody, reddened_sun
+from .spectra import sun
 from .systems import magnitude_system
 
 __all__ = ["FAMILIES", "OffsetGrid"]
 
-#: Built-in families: name -> (spectrum maker, default nodes, parameter unit, log spacing).
-FAMILIES: dict[str, tuple[Callable, np.ndarray, u.UnitBase, bool]] = {
-    "blackbody": (blackbody, np.geomspace(2000.0, 50000.0, 257), u.K, True),
-    "slope": (reddened_sun, np.linspace(-15.0, 40.0, 111), u.percent / (100 * u.nm), False),
+
+def _planck(wave: np.ndarray, temperatures: np.ndarray) -> np.ndarray:
+    """Blackbody F_lambda at ``wave`` (Angstrom) for each temperature (K), arbitrary scale."""
+    hc_over_k = (const.h * const.c / const.k_B).to_value(u.AA * u.K)
+    x = hc_over_k / (wave[None, :] * temperatures[:, None])
+    return (wave[None, :] / 1e4) ** -5 / np.expm1(x)
+
+
+def _sun_slope(wave: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """The Sun (FLAM) times 1 + S (lambda - 550 nm), S in %/100 nm, for each slope."""
+    reflectance = 1 + slopes[:, None] / 100 * (wave[None, :] - 5500.0) / 1000.0
+    if np.any(reflectance <= 0):
+        raise ValueError(
+            f"a slope in [{slopes.min():g}, {slopes.max():g}] %/100 nm makes the reflectance "
+            f"negative within {wave[0] / 10:g}-{wave[-1] / 10:g} nm; use narrower nodes"
+        )
+    solar = sun()
+    flux = convert_flux(wave * u.AA, solar(wave * u.AA), FLAM).value
+    return flux[None, :] * reflectance
+
+
+#: Built-in families: name -> (flux maker ``(wave_AA, values) -> FLAM rows``, default
+#: nodes, interpolate in log(parameter)?). "blackbody": temperature in K; "slope": the
+#: Sun times a linear reflectance, slope in %/100 nm normalised at 550 nm.
+FAMILIES: dict[str, tuple[Callable, np.ndarray, bool]] = {
+    "blackbody": (_planck, np.geomspace(2000.0, 50000.0, 257), True),
+    "slope": (_sun_slope, np.linspace(-15.0, 40.0, 111), False),
 }
 
 
@@ -85,9 +110,9 @@ class OffsetGrid:
         if isinstance(family, str):
             if family not in FAMILIES:
                 raise unknown_name_error("spectrum family", family, FAMILIES)
-            make, default_nodes, _, default_log = FAMILIES[family]
+            maker, default_nodes, default_log = FAMILIES[family]
         elif callable(family):
-            make, default_nodes, default_log = family, None, False
+            maker, default_nodes, default_log = None, None, False
         else:
             raise TypeError("family must be a name in FAMILIES or a callable value -> spectrum")
         if nodes is None and default_nodes is None:
@@ -106,9 +131,14 @@ class OffsetGrid:
         x = self._x(nodes)
         mid_x = (x[:-1] + x[1:]) / 2
         values = np.concatenate([nodes, np.exp(mid_x) if self.log else mid_x])
-        spectra = [make(v) for v in values]
-        m_from = Engine([from_band], system).observe(spectra)[:, 0]
-        m_to = Engine([to_band], to_system).observe(spectra)[:, 0]
+        mags = []
+        for band, band_system in ((from_band, system), (to_band, to_system)):
+            engine = Engine([band], band_system)
+            if maker is None:
+                mags.append(engine.observe([family(v) for v in values])[:, 0])
+            else:
+                mags.append(engine.magnitudes(maker(engine.wavelength.value, values))[:, 0])
+        m_from, m_to = mags
         exact = m_to - m_from
         self.offsets = exact[: nodes.size]
         self._spline = CubicSpline(x, self.offsets)
@@ -148,7 +178,7 @@ class OffsetGrid:
         --------
         >>> grid = OffsetGrid("LSST g", "LSST r", "slope")
         >>> grid.derivative([10.0]).round(4)
-        array([-0.0145])
+        array([-0.0147])
         """
         values = self._checked(values)
         slope = self._spline(self._x(values), 1)

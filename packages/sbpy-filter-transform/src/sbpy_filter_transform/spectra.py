@@ -301,7 +301,8 @@ def reddened_sun(slope, wave0=550 * u.nm, *, solar="E490") -> synphot.SourceSpec
     """Return the Sun times a linear reflectance of spectral slope ``slope``.
 
     The reflectance is sbpy's `~sbpy.spectroscopy.Reddening`,
-    :math:`1 + S(\\lambda - \\lambda_0)`, which must stay positive wherever it is used.
+    :math:`1 + S(\\lambda - \\lambda_0)`; ``meta["valid_range"]`` stops where it reaches
+    zero, so bands beyond raise `SpectrumCoverageError`.
 
     Parameters
     ----------
@@ -336,9 +337,12 @@ def reddened_sun(slope, wave0=550 * u.nm, *, solar="E490") -> synphot.SourceSpec
         f"Sun ({solar.meta['description']}) x linear reflectance, slope {value:g} %/100 nm, "
         f"normalised at {wave0.to_value(u.nm):g} nm"
     )
-    return _with_meta(
-        sp, description, solar.meta["valid_range"], slope=value, wave0=wave0.to(u.nm)
-    )
+    # The reflectance 1 + S (lambda - wave0) is positive only on one side of its zero.
+    low, high = solar.meta["valid_range"]
+    if value != 0:
+        zero = wave0 - 1 / (value * SLOPE_UNIT)
+        low, high = (max(low, zero), high) if value > 0 else (low, min(high, zero))
+    return _with_meta(sp, description, u.Quantity([low, high]), slope=value, wave0=wave0.to(u.nm))
 
 
 def blackbody(temperature) -> synphot.SourceSpectrum:
@@ -446,7 +450,11 @@ def bandpass_support(bandpass: synphot.SpectralElement) -> u.Quantity:
     return above[[0, -1]].to(u.AA)
 
 
-def check_coverage(spectrum: synphot.SourceSpectrum, bandpass: synphot.SpectralElement) -> None:
+def check_coverage(
+    spectrum: synphot.SourceSpectrum,
+    bandpass: synphot.SpectralElement,
+    support: u.Quantity | None = None,
+) -> None:
     """Raise `SpectrumCoverageError` if ``spectrum`` does not cover ``bandpass``.
 
     Parameters
@@ -454,6 +462,8 @@ def check_coverage(spectrum: synphot.SourceSpectrum, bandpass: synphot.SpectralE
     spectrum : synphot.SourceSpectrum
         With ``meta["valid_range"]`` (as every function of this module sets).
     bandpass : synphot.SpectralElement
+    support : Quantity, optional
+        ``bandpass_support(bandpass)`` if already known (saves recomputing it).
 
     Examples
     --------
@@ -466,7 +476,7 @@ def check_coverage(spectrum: synphot.SourceSpectrum, bandpass: synphot.SpectralE
     """
     spectrum = get_spectrum(spectrum)
     low, high = spectrum.meta["valid_range"].to_value(u.AA)
-    support = bandpass_support(bandpass).to_value(u.AA)
+    support = (bandpass_support(bandpass) if support is None else support).to_value(u.AA)
     if support[0] < low or support[1] > high:
         extension = ""
         if spectrum.meta.get("extension") == "none":

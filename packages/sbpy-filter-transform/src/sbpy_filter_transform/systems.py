@@ -130,7 +130,9 @@ def synthetic_magnitude(spectrum, band, system="AB") -> u.Quantity:
     system = magnitude_system(system)
     sp, bp = get_spectrum(spectrum), get_bandpass(band)
     check_coverage(sp, bp)
-    obs = synphot.Observation(sp, bp, force="taper")
+    # Coverage is checked above against the data range; beyond a source's waveset its model
+    # (analytic, or Empirical1D held at its end values) is used as it is.
+    obs = synphot.Observation(sp, bp, force="extrap")
     if system in ("AB", "ST"):
         return obs.effstim(_UNITS[system])
     value = obs.effstim(VEGAMAG, vegaspec=_vega()).value

@@ -27,7 +27,8 @@ from astropy.table import Column, QTable
 from ._validate import finite_array
 from .bandpasses import LSST_BANDS, get_bandpass
 from .engine import Engine
-from .spectra import SLOPE_UNIT, get_spectrum
+from .offset_grid import OffsetGrid
+from .spectra import SLOPE_UNIT, busdemeo_sun, get_spectrum
 from .systems import magnitude_system, synthetic_magnitude, system_unit
 
 __all__ = ["offset", "to_lsst", "transform"]
@@ -111,13 +112,76 @@ def _slope_offsets(slope, from_band, to_band, system, to_system, solar, wave0) -
 
 
 def _solar_name(spectrum) -> str:
-    """Return the solar spectrum that a per-object slope multiplies, or raise."""
+    """Return the solar spectrum that a per-object reflectance multiplies, or raise."""
     if isinstance(spectrum, str) and spectrum.lower().startswith("sun"):
         return get_spectrum(spectrum).meta["sun"]
     raise ValueError(
-        f"a per-object slope multiplies the Sun; pass spectrum='sun' or 'sun:calspec', "
-        f"not {spectrum!r}"
+        f"a per-object slope or taxon multiplies the Sun; pass spectrum='sun' or "
+        f"'sun:calspec', not {spectrum!r}"
     )
+
+
+@lru_cache(maxsize=32)
+def _cached_grid(from_band: str, to_band: str, system: str, to_system: str) -> OffsetGrid:
+    """Blackbody offset grid for named bands (cached)."""
+    return OffsetGrid(from_band, to_band, "blackbody", system=system, to_system=to_system)
+
+
+def _parameter(values, unit, name: str, shape) -> np.ndarray:
+    """A per-object parameter (or its uncertainty) as float64 broadcast to ``shape``."""
+    if isinstance(values, u.Quantity):
+        values = values.to_value(unit, equivalencies=u.temperature())
+    array = np.asarray(values, dtype=np.float64)
+    finite_array(array.ravel(), name)
+    try:
+        return np.broadcast_to(array, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} has shape {array.shape} but the magnitudes have shape {shape}; give "
+            "one value per magnitude"
+        ) from None
+
+
+def _shift(shape, from_band, to_band, spectrum, per_object, extension, systems, wave0):
+    """Offsets m_to - m_from (broadcast to ``shape``) and d(offset)/d(parameter) or None.
+
+    ``per_object`` is ``(kind, values)`` with kind "slope", "temperature" or "taxon", or
+    None for one spectrum for all objects.
+    """
+    system, to_system = systems
+    if per_object is None:
+        return np.full(shape, offset(from_band, to_band, spectrum, system, to_system).value), None
+    kind, values = per_object
+    if kind == "taxon":
+        solar = _solar_name(spectrum)
+        names = np.broadcast_to(np.asarray(values, dtype=str), shape)
+        unique, inverse = np.unique(names, return_inverse=True)
+        table = [
+            offset(
+                from_band,
+                to_band,
+                busdemeo_sun(c, extension=extension, solar=solar),
+                system,
+                to_system,
+            ).value
+            for c in unique
+        ]
+        return np.asarray(table)[inverse].reshape(shape), None
+    if kind == "slope":
+        solar = _solar_name(spectrum)
+        slope = _parameter(values, SLOPE_UNIT, "slope", shape)
+
+        def shift(s):
+            return _slope_offsets(s, from_band, to_band, system, to_system, solar, wave0)
+
+        derivative = (shift(slope + _SLOPE_STEP) - shift(slope - _SLOPE_STEP)) / (2 * _SLOPE_STEP)
+        return shift(slope), derivative
+    temperature = _parameter(values, u.K, "temperature", shape)
+    if isinstance(from_band, str) and isinstance(to_band, str):
+        grid = _cached_grid(from_band, to_band, system, to_system)
+    else:
+        grid = OffsetGrid(from_band, to_band, "blackbody", system=system, to_system=to_system)
+    return grid(temperature), grid.derivative(temperature)
 
 
 def transform(
@@ -127,13 +191,23 @@ def transform(
     spectrum="sun",
     *,
     slope=None,
+    temperature=None,
+    taxon=None,
+    extension: str | None = None,
     mag_err=None,
     slope_err=None,
+    temperature_err=None,
     system="AB",
     to_system=None,
     wave0=550 * u.nm,
 ):
     """Convert magnitudes in ``from_band`` to ``to_band`` for an assumed spectrum.
+
+    One spectrum for every object (``spectrum``), or a per-object parameter: ``slope``
+    (the Sun times a linear reflectance; exact, see `~sbpy_filter_transform.engine`),
+    ``temperature`` (blackbodies, through an
+    `~sbpy_filter_transform.offset_grid.OffsetGrid` whose interpolation error is below
+    1e-5 mag) or ``taxon`` (Bus-DeMeo classes; one exact synphot offset per class).
 
     Parameters
     ----------
@@ -142,14 +216,21 @@ def transform(
     from_band, to_band
         Anything `~sbpy_filter_transform.bandpasses.get_bandpass` accepts.
     spectrum : str or synphot.SourceSpectrum
-        The spectrum of every object; with ``slope``, the solar spectrum (``"sun"`` or
-        ``"sun:calspec"``) that the per-object reflectance multiplies.
+        The spectrum of every object; with ``slope`` or ``taxon``, the solar spectrum
+        (``"sun"`` or ``"sun:calspec"``) that the reflectance multiplies; ignored with
+        ``temperature``.
     slope : array-like or Quantity, optional
-        Per-object spectral slopes (%/100 nm, normalised at ``wave0``), broadcast
-        against ``mags``.
-    mag_err, slope_err : array-like, optional
-        Uncertainties of ``mags`` and ``slope``; when either is given the result is a
-        ``(mags, errors)`` tuple with the errors added in quadrature.
+        Per-object spectral slopes (%/100 nm, normalised at ``wave0``).
+    temperature : array-like or Quantity, optional
+        Per-object blackbody temperatures (K), 2000-50000 K.
+    taxon : array-like of str, optional
+        Per-object Bus-DeMeo class names.
+    extension : {None, "linear", "constant"}
+        Blue extension of the Bus-DeMeo means (needed for LSST u and g).
+    mag_err, slope_err, temperature_err : array-like, optional
+        Uncertainties of ``mags`` and of the per-object parameter; when any is given the
+        result is a ``(mags, errors)`` tuple, errors added in quadrature (the parameter's
+        through the derivative of the offset).
     system, to_system : str or unit
         Magnitude systems of the input and (default: same) output.
     wave0 : Quantity
@@ -159,7 +240,7 @@ def transform(
     -------
     Quantity or tuple of Quantity
         Magnitudes in ``to_band`` in the output system's unit, and their uncertainties
-        (``u.mag``) if ``mag_err`` or ``slope_err`` was given.
+        (``u.mag``) if an uncertainty was given.
 
     Examples
     --------
@@ -176,71 +257,86 @@ def transform(
     ... )
     >>> mags.round(3), errs.round(4)
     (<Magnitude [18.085, 18.14 ] mag(AB)>, <Quantity [0.0156, 0.0141] mag>)
+    >>> transform([18.0, 18.0], "ATLAS o", "LSST r", taxon=["S", "C"]).round(3)
+    <Magnitude [18.096, 18.057] mag(AB)>
+    >>> transform([18.0], "ATLAS o", "LSST r", temperature=[5772.0]).round(3)
+    <Magnitude [18.08] mag(AB)>
     """
     system = magnitude_system(system)
     to_system = magnitude_system(to_system or system)
     values = _magnitudes(mags, system)
-    if slope is None:
-        if slope_err is not None:
-            raise ValueError("slope_err needs slope: give the per-object slopes too")
-        shift = offset(from_band, to_band, spectrum, system, to_system).value
-        derivative = 0.0
-    else:
-        solar = _solar_name(spectrum)
-        if isinstance(slope, u.Quantity):
-            slope = slope.to_value(SLOPE_UNIT)
-        slope = np.broadcast_to(np.asarray(slope, dtype=np.float64), values.shape)
-        shift = _slope_offsets(slope, from_band, to_band, system, to_system, solar, wave0)
-        derivative = 0.0
-        if slope_err is not None:
-            up = _slope_offsets(
-                slope + _SLOPE_STEP, from_band, to_band, system, to_system, solar, wave0
-            )
-            down = _slope_offsets(
-                slope - _SLOPE_STEP, from_band, to_band, system, to_system, solar, wave0
-            )
-            derivative = (up - down) / (2 * _SLOPE_STEP)
+    given = [
+        (k, v)
+        for k, v in (("slope", slope), ("temperature", temperature), ("taxon", taxon))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise ValueError("give only one per-object parameter: slope, temperature or taxon")
+    for name, err, owner in (
+        ("slope_err", slope_err, slope),
+        ("temperature_err", temperature_err, temperature),
+    ):
+        if err is not None and owner is None:
+            raise ValueError(f"{name} needs {name[:-4]}: give the per-object values too")
+    shift, derivative = _shift(
+        values.shape,
+        from_band,
+        to_band,
+        spectrum,
+        given[0] if given else None,
+        extension,
+        (system, to_system),
+        wave0,
+    )
     result = (values + shift) * system_unit(to_system)
-    if mag_err is None and slope_err is None:
+    parameter_err = slope_err if slope_err is not None else temperature_err
+    if mag_err is None and parameter_err is None:
         return result
     variance = np.zeros(values.shape)
     if mag_err is not None:
-        err = np.broadcast_to(_magnitudes(mag_err, system, "mag_err"), values.shape)
+        err = _parameter(mag_err, u.mag, "mag_err", values.shape)
         if np.any(err < 0):
             raise ValueError("mag_err has negative values; uncertainties must be >= 0")
         variance = variance + err**2
-    if slope_err is not None:
-        serr = slope_err.to_value(SLOPE_UNIT) if isinstance(slope_err, u.Quantity) else slope_err
-        serr = np.broadcast_to(np.asarray(serr, dtype=np.float64), values.shape)
-        if np.any(serr < 0) or not np.all(np.isfinite(serr)):
-            raise ValueError("slope_err must be finite and >= 0")
-        variance = variance + (derivative * serr) ** 2
+    if parameter_err is not None:
+        unit = SLOPE_UNIT if slope_err is not None else u.K
+        name = "slope_err" if slope_err is not None else "temperature_err"
+        err = _parameter(parameter_err, unit, name, values.shape)
+        if np.any(err < 0):
+            raise ValueError(f"{name} has negative values; uncertainties must be >= 0")
+        variance = variance + (derivative * err) ** 2
     return result, np.sqrt(variance) * u.mag
 
 
-def to_lsst(
-    mags,
-    band,
-    spectrum="sun",
-    *,
-    slope=None,
-    mag_err=None,
-    slope_err=None,
-    system="AB",
-    to_system=None,
-    wave0=550 * u.nm,
-) -> QTable:
+#: Descriptions of the per-object parameters in `to_lsst` metadata.
+_PER_OBJECT = {
+    "slope": "Sun x linear reflectance, per-object slope (column 'slope', %/100 nm at {wave0})",
+    "temperature": "blackbody, per-object temperature (column 'temperature', K)",
+    "taxon": "Sun x Bus-DeMeo class mean (DeMeo et al. 2009), per-object class (column 'taxon')",
+}
+
+
+def to_lsst(mags, band, spectrum="sun", **options) -> QTable:
     """Convert magnitudes in one band to all six LSST bands.
 
-    Parameters are those of `transform` (``band`` is the input band).
+    Parameters
+    ----------
+    mags, spectrum
+        As in `transform`.
+    band
+        The input band (anything `~sbpy_filter_transform.bandpasses.get_bandpass` accepts).
+    **options
+        Keyword arguments of `transform` (``slope``, ``temperature``, ``taxon``,
+        ``extension``, ``mag_err``, ``slope_err``, ``temperature_err``, ``system``,
+        ``to_system``, ``wave0``).
 
     Returns
     -------
     astropy.table.QTable
-        Columns ``mag`` (the input), ``LSST_u`` ... ``LSST_y`` and, when uncertainties
-        are given, ``mag_err`` and ``LSST_u_err`` ...; ``meta`` records the input band,
-        the LSST throughput version, the spectrum (description, extension, slope
-        convention) and the magnitude systems.
+        Columns ``mag`` (the input), ``mag_err`` and the per-object parameter if given,
+        ``LSST_u`` ... ``LSST_y`` and, with uncertainties, ``LSST_u_err`` ...; ``meta``
+        records the input band, the LSST throughput version and source, the spectrum
+        (description and blue extension) and the magnitude systems.
 
     Examples
     --------
@@ -249,52 +345,51 @@ def to_lsst(
     ['mag', 'LSST_u', 'LSST_g', 'LSST_r', 'LSST_i', 'LSST_z', 'LSST_y']
     >>> table.meta["throughput_version"]
     '1.9'
+    >>> to_lsst([17.5], "ATLAS o", taxon=["C"], extension="linear").meta["extension"]
+    'linear'
     """
-    system = magnitude_system(system)
-    to_system = magnitude_system(to_system or system)
+    system = magnitude_system(options.get("system", "AB"))
+    to_system = magnitude_system(options.get("to_system") or system)
     values = _magnitudes(mags, system)
     table = QTable()
     table["mag"] = values * system_unit(system)
-    with_errors = mag_err is not None or slope_err is not None
-    if with_errors and mag_err is not None:
-        table["mag_err"] = (
-            np.broadcast_to(_magnitudes(mag_err, system, "mag_err"), values.shape) * u.mag
-        )
+    if options.get("mag_err") is not None:
+        table["mag_err"] = _parameter(options["mag_err"], u.mag, "mag_err", values.shape) * u.mag
+    kind = next((k for k in _PER_OBJECT if options.get(k) is not None), None)
+    if kind is not None:
+        # Plain columns: sbpy's "100 nm" unit does not survive a round trip through files.
+        column = options[kind]
+        if isinstance(column, u.Quantity):
+            column = column.to_value(SLOPE_UNIT if kind == "slope" else u.K)
+        table[kind] = Column(np.broadcast_to(np.asarray(column), values.shape))
+    with_errors = any(
+        options.get(k) is not None for k in ("mag_err", "slope_err", "temperature_err")
+    )
     for lsst in LSST_BANDS:
         column = lsst.replace(" ", "_")
-        result = transform(
-            values,
-            band,
-            lsst,
-            spectrum,
-            slope=slope,
-            mag_err=mag_err,
-            slope_err=slope_err,
-            system=system,
-            to_system=to_system,
-            wave0=wave0,
-        )
+        result = transform(values, band, lsst, spectrum, **options)
         if with_errors:
             table[column], table[f"{column}_err"] = result
         else:
             table[column] = result
-    described = get_spectrum(spectrum)
-    bandpass = get_bandpass(band)
+    wave0 = u.Quantity(options.get("wave0", 550 * u.nm)).to(u.nm)
+    if kind is None:
+        described = get_spectrum(spectrum)
+        description, extension = (
+            described.meta["description"],
+            described.meta.get("extension", "none"),
+        )
+    else:
+        description = _PER_OBJECT[kind].format(wave0=wave0)
+        extension = options.get("extension") or "none"
+    lsst = get_bandpass(LSST_BANDS[0]).meta
     table.meta.update(
-        from_band=bandpass.meta["name"],
+        from_band=get_bandpass(band).meta["name"],
         from_system=system,
         to_system=to_system,
-        throughput_version=get_bandpass(LSST_BANDS[0]).meta["version"],
-        throughput_source=get_bandpass(LSST_BANDS[0]).meta["source"].rsplit(",", 1)[0],
-        spectrum=described.meta["description"],
-        extension=described.meta.get("extension", "none"),
+        throughput_version=lsst["version"],
+        throughput_source=lsst["source"].rsplit(",", 1)[0],
+        spectrum=description,
+        extension=extension,
     )
-    if slope is not None:
-        table.meta["slope"] = f"per object, %/100 nm normalised at {u.Quantity(wave0).to(u.nm)}"
-        # A plain column: sbpy's "100 nm" unit does not survive a round trip through files.
-        slopes = slope.to_value(SLOPE_UNIT) if isinstance(slope, u.Quantity) else slope
-        table["slope"] = Column(
-            np.broadcast_to(np.asarray(slopes, dtype=float), values.shape),
-            description="spectral slope in %/100 nm (sbpy convention)",
-        )
     return table

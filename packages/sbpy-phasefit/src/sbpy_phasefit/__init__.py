@@ -19,9 +19,9 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
     __version__ = "0+unknown"
 
-from .fit import fit_phase_curves  # noqa: E402
-from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model  # noqa: E402
-from .results import FitFlag, to_sbpy  # noqa: E402
+from .fit import fit_phase_curves
+from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model
+from .results import FitFlag, to_sbpy
 
 __all__ = [
     "HG",

@@ -54,7 +54,10 @@ def invalid_points(
     """
     checks = [
         (~np.isfinite(phase), "phase angle(s) not finite"),
-        (np.isfinite(phase) & ((phase < 0.0) | (phase > 180.0)), "phase angle(s) outside [0, 180] deg"),
+        (
+            np.isfinite(phase) & ((phase < 0.0) | (phase > 180.0)),
+            "phase angle(s) outside [0, 180] deg",
+        ),
         (~np.isfinite(mag), "magnitude(s) not finite"),
     ]
     if err is not None:
@@ -84,8 +87,9 @@ class Grouped:
     ----------
     ids : numpy.ndarray
         The distinct object ids, sorted.
-    order : numpy.ndarray
-        Indices into the input that sort the usable points by object (stable).
+    order : numpy.ndarray or None
+        Indices into the input that sort the usable points by object (stable);
+        None where the input is already in that order.
     offsets : numpy.ndarray
         int64, ``len(ids) + 1``: object ``k`` owns sorted points ``offsets[k]:offsets[k+1]``.
     n_dropped : numpy.ndarray
@@ -93,7 +97,7 @@ class Grouped:
     """
 
     ids: np.ndarray
-    order: np.ndarray
+    order: np.ndarray | None
     offsets: np.ndarray
     n_dropped: np.ndarray
 
@@ -106,6 +110,8 @@ def group_points(ids: ArrayLike | None, n: int, dropped: np.ndarray) -> Grouped:
     >>> g = group_points(["b", "a", "b"], 3, np.zeros(3, bool))
     >>> g.ids.tolist(), g.order.tolist(), g.offsets.tolist()
     (['a', 'b'], [1, 0, 2], [0, 1, 3])
+    >>> group_points([4, 4, 7], 3, np.zeros(3, bool)).order is None
+    True
     """
     if ids is None:
         ids_arr = np.zeros(n, dtype=np.int64)
@@ -118,7 +124,14 @@ def group_points(ids: ArrayLike | None, n: int, dropped: np.ndarray) -> Grouped:
     if ids_arr.dtype.kind == "f" and not np.isfinite(ids_arr).all():
         raise ValueError("object ids must not be NaN or infinite")
     if ids_arr.dtype.kind == "O":
-        raise TypeError("object ids must be numbers or strings of one type")
+        ids_arr = np.asarray(ids_arr.tolist())
+        if ids_arr.dtype.kind == "O" or ids_arr.shape != (n,):
+            raise TypeError("object ids must be numbers or strings of one type")
+    if n and not dropped.any() and np.all(ids_arr[1:] >= ids_arr[:-1]):
+        # Already grouped in increasing order (the usual case at scale): no sorting.
+        starts = np.flatnonzero(np.concatenate(([True], ids_arr[1:] != ids_arr[:-1])))
+        offsets = np.append(starts, n).astype(np.int64)
+        return Grouped(ids_arr[starts], None, offsets, np.zeros(starts.size, dtype=np.int64))
     unique, inverse = np.unique(ids_arr, return_inverse=True)
     inverse = inverse.ravel()
     keep = ~dropped

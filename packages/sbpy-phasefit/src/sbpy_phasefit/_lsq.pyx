@@ -351,7 +351,11 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 pred += 2.0 * t * d[j] * jtr[j]
                 for c in range(n_p):
                     pred -= t * t * d[j] * jtj[j * n_p + c] * d[c]
-            if accumulate(pr, mix, p_new, &cost_new, jtj_new, jtr_new) == 0 and cost_new <= cost:
+            if hit < 0 and lam < 1.0 and pred <= st.ftol * cost:
+                # The nearly undamped step would lower chi2 by less than its rounding
+                # error: this is the optimum to machine precision.
+                stationary = True
+            elif accumulate(pr, mix, p_new, &cost_new, jtj_new, jtr_new) == 0 and cost_new <= cost:
                 stationary = True
                 for j in range(n_p):
                     if fabs(p_new[j] - p[j]) > st.xtol * (fabs(p[j]) + st.xtol):
@@ -454,8 +458,8 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         const cnp.int64_t[::1] offsets, double[:, ::1] params,
         const unsigned char[::1] fixed, const double[:, ::1] A, const double[::1] b,
         const double[:, :, ::1] mix, double brk, bint log_flux,
-        int min_points=0, int max_iter=100, double gtol=1e-9, double xtol=1e-12,
-        double ftol=1e-14, int n_threads=1):
+        int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,
+        double ftol=1e-13, int n_threads=1):
     """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
 
     ``params`` holds the starting values (a NaN ``H`` is started at its exact value

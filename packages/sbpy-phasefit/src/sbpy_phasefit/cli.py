@@ -29,7 +29,12 @@ __all__ = ["build_parser", "main"]
 #: Models fitted by the demo, in this order.
 DEMO_MODELS = ("HG", "HG12", "HG12PEN16", "HG1G2")
 _READ_FORMATS = {".csv": "ascii.csv", ".parquet": "parquet", ".pq": "parquet"}
-_WRITE_FORMATS = {".ecsv": "ascii.ecsv", ".csv": "ascii.csv", ".parquet": "parquet", ".fits": "fits"}
+_WRITE_FORMATS = {
+    ".ecsv": "ascii.ecsv",
+    ".csv": "ascii.csv",
+    ".parquet": "parquet",
+    ".fits": "fits",
+}
 
 
 class CommandError(Exception):
@@ -111,11 +116,33 @@ def _column(data: Table, name: str | None, source: Path) -> np.ndarray | None:
     if name is None:
         return None
     if name not in data.colnames:
-        raise CommandError(f"column {name!r} not in {source} (columns: {', '.join(data.colnames)})")
+        raise CommandError(
+            f"column {name!r} not in {source} (columns: {', '.join(data.colnames)})"
+        )
     column = data[name]
     if getattr(column, "mask", None) is not None and np.any(column.mask):
         column = column.filled(np.nan) if column.dtype.kind == "f" else column.filled()
     return np.asarray(column)
+
+
+def _read_table(path: Path) -> Table:
+    """Read a CSV (astropy) or Parquet (pyarrow, no pandas needed) table."""
+    if _READ_FORMATS[path.suffix.lower()] != "parquet":
+        return Table.read(path, format="ascii.csv")
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CommandError(
+            "reading Parquet needs pyarrow: pip install 'sbpy-phasefit[parquet]'"
+        ) from None
+    arrow = pq.read_table(path)
+    columns = {}
+    for name in arrow.column_names:
+        values = arrow.column(name).to_numpy(zero_copy_only=False)
+        if values.dtype == object:  # strings come as Python objects
+            values = np.asarray([str(v) for v in values])
+        columns[name] = values
+    return Table(columns)
 
 
 def run_fit(args: argparse.Namespace) -> Path:
@@ -130,7 +157,7 @@ def run_fit(args: argparse.Namespace) -> Path:
         raise CommandError(f"{args.output} exists; pass --overwrite to replace it")
     if not args.input.is_file():
         raise CommandError(f"input file {args.input} not found")
-    data = Table.read(args.input, format=_READ_FORMATS[suffix])
+    data = _read_table(args.input)
     ids = _column(data, args.id_col, args.input)
     phase = _column(data, args.phase_col, args.input)
     mag = _column(data, args.mag_col, args.input)
@@ -150,6 +177,7 @@ def run_fit(args: argparse.Namespace) -> Path:
             result.add_column(np.full(len(result), band), name="band", index=1)
         results.append(result)
     table = results[0] if len(results) == 1 else vstack(results, metadata_conflicts="silent")
+    table.meta = dict(results[0].meta)  # every band's fit has the same settings
     table.meta["input"] = str(args.input)
     if out_format != "ascii.ecsv":
         table = _flat_covariance(table)
@@ -170,7 +198,9 @@ def run_demo(output: Path) -> list[Path]:
         fits[name] = fit_phase_curves(data["alpha"], data["v"], data["id"], model=name)
         fits[name].meta["data"] = data.meta["source"]
         path = output / f"carbognani2019_{name}.ecsv"
-        _write_atomic(path, lambda tmp, t=fits[name]: t.write(tmp, format="ascii.ecsv", overwrite=True))
+        _write_atomic(
+            path, lambda tmp, t=fits[name]: t.write(tmp, format="ascii.ecsv", overwrite=True)
+        )
         written.append(path)
     try:
         import matplotlib

@@ -181,8 +181,9 @@ def fit_phase_curves(
 
     Examples
     --------
-    >>> t = fit_phase_curves([0.5, 5, 10, 20, 30], [6.55, 6.88, 7.1, 7.4, 7.7],
-    ...                      mag_err=[0.03] * 5, model="HG")
+    >>> t = fit_phase_curves(
+    ...     [0.5, 5, 10, 20, 30], [6.55, 6.88, 7.1, 7.4, 7.7], mag_err=[0.03] * 5, model="HG"
+    ... )
     >>> print(f"H = {t['H'][0]:.3f} +/- {t['H_err'][0]:.3f}, G = {t['G'][0]:.2f}")
     H = 6.482 mag +/- 0.025 mag, G = 0.21
     """
@@ -237,11 +238,15 @@ def fit_phase_curves(
     if int(min_points) != min_points or min_points < 0:
         raise ValueError(f"min_points must be a non-negative integer, got {min_points!r}")
 
-    order = groups.order
-    y = np.ascontiguousarray(mags[order])
-    sigma2 = (np.zeros_like(y) if errs is None else errs[order] ** 2) + floor**2
-    weights = np.ascontiguousarray(1.0 / sigma2 if (errs is not None or floor > 0) else np.ones_like(y))
-    alpha_sorted = np.ascontiguousarray(alpha[order])
+    def by_object(values: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(values if groups.order is None else values[groups.order])
+
+    y = by_object(mags)
+    alpha_sorted = by_object(alpha)
+    if errs is not None:
+        weights = 1.0 / (by_object(errs) ** 2 + floor**2)
+    else:
+        weights = np.full(y.size, 1.0 / floor**2 if floor > 0 else 1.0)
 
     params = np.ascontiguousarray(start)
     cov = np.full((n_obj, model.n_params, model.n_params), np.nan)
@@ -279,7 +284,10 @@ def fit_phase_curves(
         "covariance": kind,
         "weighted": errs is not None or floor > 0,
         "error_floor": floor,
-        "bounds": {n: [float(lo), float(hi)] for n, lo, hi in zip(model.param_names, lower, upper, strict=True)},
+        "bounds": {
+            n: [float(lo), float(hi)]
+            for n, lo, hi in zip(model.param_names, lower, upper, strict=True)
+        },
         "fixed": [model.param_names[j] for j in fixed_values],
         "sbpy_phasefit_version": __version__,
     }

@@ -184,9 +184,13 @@ class PhaseFunction:
         """
         alpha = np.ascontiguousarray(_phase_degrees(phase), dtype=np.float64).ravel()
         n_basis = self.mix.shape[1]
-        return _phasefunc.basis(alpha, self._basis_kind, n_basis, self._knots, self._coef, n_threads)
+        return _phasefunc.basis(
+            alpha, self._basis_kind, n_basis, self._knots, self._coef, n_threads
+        )
 
-    def evaluate(self, phase: ArrayLike | u.Quantity, *params: ArrayLike | u.Quantity) -> u.Quantity:
+    def evaluate(
+        self, phase: ArrayLike | u.Quantity, *params: ArrayLike | u.Quantity
+    ) -> u.Quantity:
         """Magnitude of the model at ``phase`` for the given parameters.
 
         Parameters
@@ -240,7 +244,9 @@ class PhaseFunction:
 
         cls = getattr(photometry, self.sbpy_name)
         values = [
-            _value_in(v, unit, name) * unit if unit != u.dimensionless_unscaled else _value_in(v, unit, name)
+            _value_in(v, unit, name) * unit
+            if unit != u.dimensionless_unscaled
+            else _value_in(v, unit, name)
             for v, unit, name in zip(params, self.param_units, self.param_names, strict=True)
         ]
         n_models = np.size(values[0])
@@ -273,7 +279,7 @@ class HG(PhaseFunction):
         self._knots = np.full((2, 1), np.inf)
 
     @property
-    def mix(self) -> np.ndarray:  # noqa: D102 - documented on the base class
+    def mix(self) -> np.ndarray:
         # c_1 = 1 - G, c_2 = G
         piece = np.array([[1.0, -1.0], [0.0, 1.0]])
         return np.ascontiguousarray(np.stack([piece, piece]))
@@ -346,7 +352,7 @@ class HG1G2(_Muinonen):
     sbpy_name = "HG1G2"
 
     @property
-    def mix(self) -> np.ndarray:  # noqa: D102 - documented on the base class
+    def mix(self) -> np.ndarray:
         # c_1 = G1, c_2 = G2, c_3 = 1 - G1 - G2
         piece = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, -1.0, -1.0]])
         return np.ascontiguousarray(np.stack([piece, piece]))
@@ -387,7 +393,7 @@ class HG12(_Muinonen):
     _break = 0.2
 
     @property
-    def mix(self) -> np.ndarray:  # noqa: D102 - documented on the base class
+    def mix(self) -> np.ndarray:
         low = self._from_g1g2((0.06164, 0.7527), (0.6270, -0.9612))
         high = self._from_g1g2((0.02162, 0.9529), (0.5572, -0.6125))
         return np.ascontiguousarray(np.stack([low, high]))
@@ -415,7 +421,7 @@ class HG12PEN16(_Muinonen):
     sbpy_name = "HG12_Pen16"
 
     @property
-    def mix(self) -> np.ndarray:  # noqa: D102 - documented on the base class
+    def mix(self) -> np.ndarray:
         piece = self._from_g1g2((0.0, 0.84293649), (0.53513350, -0.53513350))
         return np.ascontiguousarray(np.stack([piece, piece]))
 
@@ -439,7 +445,7 @@ class Linear(PhaseFunction):
     _log_flux = False
 
     @property
-    def mix(self) -> np.ndarray:  # noqa: D102 - documented on the base class
+    def mix(self) -> np.ndarray:
         piece = np.array([[0.0, 1.0]])
         return np.ascontiguousarray(np.stack([piece, piece]))
 

@@ -72,8 +72,12 @@ def fit_band(
     cov = np.asarray(table["covariance"][row], dtype=float)
     if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(params))):
         return best, best.copy(), best.copy()
-    draws = np.random.default_rng(seed).multivariate_normal(params, cov, size=n_draws, method="eigh")
-    curves = model.evaluate(alpha[None, :], *(draws[:, j : j + 1] for j in range(model.n_params))).value
+    draws = np.random.default_rng(seed).multivariate_normal(
+        params, cov, size=n_draws, method="eigh"
+    )
+    curves = model.evaluate(
+        alpha[None, :], *(draws[:, j : j + 1] for j in range(model.n_params))
+    ).value
     low, high = np.nanpercentile(curves, [16, 84], axis=0)
     return best, np.minimum(low, best), np.maximum(high, best)
 
@@ -117,9 +121,7 @@ def plot_fits(
     try:
         import matplotlib.pyplot as plt
     except ImportError:  # pragma: no cover - exercised only without matplotlib
-        raise ImportError(
-            "plotting needs matplotlib: pip install 'sbpy-phasefit[plot]'"
-        ) from None
+        raise ImportError("plotting needs matplotlib: pip install 'sbpy-phasefit[plot]'") from None
     alpha = as_float_array(phase, u.deg, "phase")
     mags = as_float_array(mag, u.mag, "mag")
     errs = None if mag_err is None else as_float_array(mag_err, u.mag, "mag_err")
@@ -127,7 +129,9 @@ def plot_fits(
     rows = min(len(table), max_objects)
     ncols = min(rows, 4) or 1
     nrows = max(1, math.ceil(rows / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.8 * nrows), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.2 * ncols, 2.8 * nrows), squeeze=False, layout="constrained"
+    )
     model = model_of(table)
     for k, ax in enumerate(axes.flat):
         if k >= rows:
@@ -141,9 +145,7 @@ def plot_fits(
         ax.plot(grid, best, color="C0", label=f"{model.name} fit")
         ax.errorbar(alpha[sel], mags[sel], yerr=None if errs is None else errs[sel], fmt="o",
                     color="k", ms=3, label="data")  # fmt: skip
-        label = ", ".join(
-            f"{n}={u.Quantity(table[n][k]).value:.3f}" for n in model.param_names
-        )
+        label = ", ".join(f"{n}={u.Quantity(table[n][k]).value:.3f}" for n in model.param_names)
         ax.set_title(f"{table['id'][k]}: {label}", fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel("phase angle (deg)")

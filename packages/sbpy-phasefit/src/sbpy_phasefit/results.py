@@ -95,9 +95,20 @@ def make_table(
     Examples
     --------
     >>> from sbpy_phasefit.models import HG
-    >>> t = make_table(HG(), np.array([1]), np.array([[5.0, 0.1]]), np.zeros((1, 2, 2)),
-    ...                np.array([1.0]), np.array([4]), np.array([0]), 2,
-    ...                (np.array([1.0]), np.array([20.0])), np.array([3]), np.array([1]), {})
+    >>> t = make_table(
+    ...     HG(),
+    ...     np.array([1]),
+    ...     np.array([[5.0, 0.1]]),
+    ...     np.zeros((1, 2, 2)),
+    ...     np.array([1.0]),
+    ...     np.array([4]),
+    ...     np.array([0]),
+    ...     2,
+    ...     (np.array([1.0]), np.array([20.0])),
+    ...     np.array([3]),
+    ...     np.array([1]),
+    ...     {},
+    ... )
     >>> t["H"][0], t["dof"][0]
     (<Quantity 5. mag>, np.int64(2))
     """

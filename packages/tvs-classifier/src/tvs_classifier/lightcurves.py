@@ -1,0 +1,444 @@
+"""The light-curve data model: a validated long table of many objects.
+
+Every reader of this package ends here. The common form is a long table with one
+row per measurement and the columns ``object_id, mjd, band, mag, mag_err``. On the
+way in, `LightCurves.from_table` checks and cleans it:
+
+* required columns must be present (``columns=`` renames others to these);
+* ``mjd``, ``mag`` and ``mag_err`` must be numeric; times that look like Julian
+  Dates rather than MJD are refused;
+* rows with a missing id or band, a non-finite time or magnitude, or a NaN,
+  infinite, zero or negative error are dropped **and counted**;
+* exact duplicate rows are dropped; several different measurements of one object
+  in one band at the same time are merged (inverse-variance weighted mean), kept
+  first, or refused, as ``duplicates=`` says;
+* band names are normalised (see `tvs_classifier.bands`);
+* rows are sorted by object (in order of first appearance) and time.
+
+What was dropped or merged is in `LightCurves.report`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> table = pd.DataFrame(
+...     {
+...         "object_id": ["a", "a", "a", "b", "b"],
+...         "mjd": [60002.0, 60001.0, 60003.0, 60001.0, 60001.5],
+...         "band": ["LSST_g", "g", "r", "r", "r"],
+...         "mag": [18.1, 18.0, 17.5, 19.0, float("nan")],
+...         "mag_err": [0.02, 0.02, 0.03, 0.05, 0.05],
+...     }
+... )
+>>> lcs = LightCurves.from_table(table)
+>>> len(lcs), lcs.bands
+(2, ('g', 'r'))
+>>> lcs["a"]["mjd"].tolist()
+[60001.0, 60002.0, 60003.0]
+>>> lcs.report.dropped["nonfinite_mag"]
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .bands import LSST_BANDS, normalize_bands
+
+__all__ = [
+    "COLUMNS",
+    "LightCurveError",
+    "LightCurves",
+    "ValidationReport",
+]
+
+#: The columns of the long light-curve table, in order.
+COLUMNS: tuple[str, ...] = ("object_id", "mjd", "band", "mag", "mag_err")
+
+#: Times above this are Julian Dates, not MJD (MJD 2 400 000 is the year 6429).
+_JD_THRESHOLD = 2_400_000.0
+
+_DUPLICATE_POLICIES = ("mean", "first", "raise")
+
+
+class LightCurveError(ValueError):
+    """A light-curve table or file that cannot be used, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What validation did to a light-curve table.
+
+    Attributes
+    ----------
+    n_input : int
+        Rows given.
+    n_output : int
+        Rows kept (after dropping and merging).
+    n_objects : int
+        Objects kept.
+    dropped : dict of str to int
+        Rows dropped, by reason: ``missing_id_or_band``, ``nonfinite_mjd``,
+        ``nonfinite_mag``, ``bad_mag_err`` (NaN, infinite, zero or negative),
+        ``duplicate_rows`` (exact copies), plus any a reader adds (e.g.
+        ``nonpositive_flux``).
+    merged : int
+        Rows removed by merging several measurements of one object and band at
+        one time into one.
+    resorted : bool
+        Whether the rows had to be reordered to be sorted by object and time.
+    band_names : dict of str to str
+        Each band name as given and its normalised name.
+
+    Examples
+    --------
+    >>> report = ValidationReport(3, 2, 1, {"nonfinite_mag": 1}, 0, False, {"g": "g"})
+    >>> report.n_dropped
+    1
+    """
+
+    n_input: int
+    n_output: int
+    n_objects: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    merged: int = 0
+    resorted: bool = False
+    band_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_dropped(self) -> int:
+        """Rows dropped for any reason (merged rows not included)."""
+        return int(sum(self.dropped.values()))
+
+    def summary(self) -> str:
+        """Return a one-line, human-readable account of the validation.
+
+        Examples
+        --------
+        >>> ValidationReport(5, 4, 2, {"bad_mag_err": 1}, 0, True, {}).summary()
+        '5 rows in, 4 kept for 2 objects; dropped 1 (bad_mag_err: 1); merged 0; resorted'
+        """
+        reasons = ", ".join(f"{key}: {value}" for key, value in self.dropped.items() if value)
+        text = (
+            f"{self.n_input} rows in, {self.n_output} kept for {self.n_objects} objects; "
+            f"dropped {self.n_dropped}"
+        )
+        if reasons:
+            text += f" ({reasons})"
+        text += f"; merged {self.merged}"
+        if self.resorted:
+            text += "; resorted"
+        return text
+
+
+@dataclass(frozen=True, eq=False)
+class LightCurves:
+    """Validated light curves of many objects, stored as one long sorted table.
+
+    Build it with `LightCurves.from_table` (or a reader in `tvs_classifier.readers`);
+    the constructor itself does not validate.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Columns ``object_id, mjd, band, mag, mag_err``, sorted by object (in order of
+        first appearance) then time, with a default integer index.
+    report : ValidationReport
+        What validation dropped, merged and renamed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"object_id": [7, 7], "mjd": [1.0, 2.0], "band": ["r", "r"],
+    ...      "mag": [15.0, 15.2], "mag_err": [0.01, 0.01]}
+    ... )
+    >>> lcs = LightCurves.from_table(table)
+    >>> lcs.object_ids.tolist(), lcs.n_points.tolist()
+    ([7], [2])
+    """
+
+    table: pd.DataFrame
+    report: ValidationReport
+
+    @classmethod
+    def from_table(
+        cls,
+        table: pd.DataFrame,
+        *,
+        columns: Mapping[str, str] | None = None,
+        band_map: Mapping[str, str] | None = None,
+        duplicates: str = "mean",
+        _dropped: Mapping[str, int] | None = None,
+    ) -> LightCurves:
+        """Validate a long table and return it as `LightCurves`.
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+            One row per measurement. Columns other than the five needed are ignored.
+        columns : mapping of str to str, optional
+            Renames from the table's names to ``object_id, mjd, band, mag, mag_err``,
+            e.g. ``{"oid": "object_id", "magpsf": "mag"}``.
+        band_map : mapping of str to str, optional
+            Explicit band renames applied before normalisation
+            (see `tvs_classifier.bands.normalize_band`).
+        duplicates : {"mean", "first", "raise"}
+            What to do with several different measurements of one object in one band
+            at one time: merge them into their inverse-variance weighted mean (the
+            error is that of the mean), keep the first, or raise `LightCurveError`.
+            Exact duplicate rows are always dropped and counted.
+
+        Returns
+        -------
+        LightCurves
+
+        Raises
+        ------
+        LightCurveError
+            If a column is missing or not numeric, a rename names an unknown column,
+            the table is empty or every row is dropped, times look like JD, or
+            ``duplicates="raise"`` meets a duplicate time.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> raw = pd.DataFrame(
+        ...     {"oid": ["x", "x", "x"], "t": [3.0, 1.0, 1.0], "filter": ["g"] * 3,
+        ...      "m": [17.0, 17.2, 17.4], "e": [0.1, 0.1, -0.1]}
+        ... )
+        >>> lcs = LightCurves.from_table(
+        ...     raw, columns={"oid": "object_id", "t": "mjd", "filter": "band",
+        ...                   "m": "mag", "e": "mag_err"}
+        ... )
+        >>> lcs.table["mjd"].tolist(), lcs.report.dropped["bad_mag_err"]
+        ([1.0, 3.0], 1)
+        """
+        if duplicates not in _DUPLICATE_POLICIES:
+            raise LightCurveError(
+                f"duplicates={duplicates!r} is not known: use one of {_DUPLICATE_POLICIES}"
+            )
+        frame = _select_columns(table, columns)
+        n_input = len(frame)
+        if n_input == 0:
+            raise LightCurveError("the light-curve table is empty: give at least one row")
+        dropped: dict[str, int] = dict(_dropped or {})
+        frame, counts = _drop_bad_rows(frame)
+        dropped.update(counts)
+        if len(frame) == 0:
+            raise LightCurveError(
+                f"all {n_input} rows were dropped ({_format_counts(dropped)}): "
+                "check the magnitude and error columns"
+            )
+        given = frame["band"].astype(str).str.strip().to_numpy(dtype=object)
+        normalised = normalize_bands(given, band_map)
+        band_names = dict(zip(given.tolist(), normalised.tolist(), strict=True))
+        frame = frame.assign(band=normalised)
+        frame, resorted = _sort(frame)
+        before = len(frame)
+        frame = frame.drop_duplicates(ignore_index=True)
+        dropped["duplicate_rows"] = before - len(frame)
+        frame, merged = _merge_same_time(frame, duplicates)
+        report = ValidationReport(
+            n_input=n_input + sum((_dropped or {}).values()),
+            n_output=len(frame),
+            n_objects=int(frame["object_id"].nunique()),
+            dropped=dropped,
+            merged=merged,
+            resorted=resorted,
+            band_names=dict(sorted(band_names.items())),
+        )
+        return cls(table=frame, report=report)
+
+    @property
+    def object_ids(self) -> np.ndarray:
+        """The object ids, in table order."""
+        return self.table["object_id"].to_numpy()[self.offsets[:-1]]
+
+    @cached_property
+    def offsets(self) -> np.ndarray:
+        """Row offsets of the objects: object ``k`` is rows ``offsets[k]:offsets[k+1]``."""
+        codes = self.object_index
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        return np.r_[starts, codes.size].astype(np.int64)
+
+    @cached_property
+    def object_index(self) -> np.ndarray:
+        """For every row, the position (0, 1, ...) of its object in `object_ids`."""
+        codes, _ = pd.factorize(self.table["object_id"], sort=False)
+        return codes.astype(np.int64)
+
+    @property
+    def n_points(self) -> np.ndarray:
+        """Number of measurements of each object."""
+        return np.diff(self.offsets)
+
+    @property
+    def bands(self) -> tuple[str, ...]:
+        """Bands present: LSST's in ``u g r i z y`` order first, then others sorted."""
+        present = set(self.table["band"].unique().tolist())
+        lsst = [band for band in LSST_BANDS if band in present]
+        return (*lsst, *sorted(present.difference(LSST_BANDS)))
+
+    def band_index(self, bands: tuple[str, ...] | None = None) -> np.ndarray:
+        """Position of every row's band in ``bands`` (-1 where not listed).
+
+        Parameters
+        ----------
+        bands : tuple of str, optional
+            Band order; `bands` by default.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> table = pd.DataFrame(
+        ...     {"object_id": [1, 1], "mjd": [1.0, 2.0], "band": ["r", "g"],
+        ...      "mag": [15.0, 15.2], "mag_err": [0.01, 0.01]}
+        ... )
+        >>> LightCurves.from_table(table).band_index(("g", "r")).tolist()
+        [1, 0]
+        """
+        order = self.bands if bands is None else tuple(bands)
+        lookup = pd.Index(order)
+        return lookup.get_indexer(self.table["band"]).astype(np.int64)
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, object_id: object) -> pd.DataFrame:
+        rows = self.table[self.table["object_id"] == object_id]
+        if rows.empty:
+            raise KeyError(f"no light curve with object_id {object_id!r}")
+        return rows.reset_index(drop=True)
+
+    def __iter__(self) -> Iterator[tuple[object, pd.DataFrame]]:
+        offsets = self.offsets
+        for k, object_id in enumerate(self.object_ids):
+            rows = self.table.iloc[offsets[k] : offsets[k + 1]]
+            yield object_id, rows.reset_index(drop=True)
+
+    def select(self, object_ids: object) -> LightCurves:
+        """Return the light curves of the given objects only (report kept).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> table = pd.DataFrame(
+        ...     {"object_id": [1, 2], "mjd": [1.0, 2.0], "band": ["r", "g"],
+        ...      "mag": [15.0, 15.2], "mag_err": [0.01, 0.01]}
+        ... )
+        >>> len(LightCurves.from_table(table).select([2]))
+        1
+        """
+        keep = self.table["object_id"].isin(np.atleast_1d(np.asarray(object_ids, dtype=object)))
+        if not keep.any():
+            raise KeyError(f"none of the objects {object_ids!r} is in these light curves")
+        return LightCurves(self.table[keep].reset_index(drop=True), self.report)
+
+
+def _select_columns(table: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:
+    """Rename and select the five columns, with clear errors for what is missing."""
+    if not isinstance(table, pd.DataFrame):
+        raise LightCurveError(
+            f"expected a pandas DataFrame, got {type(table).__name__}: "
+            "convert it with pandas.DataFrame(...) or astropy's Table.to_pandas()"
+        )
+    if columns:
+        unknown = [name for name in columns if name not in table.columns]
+        if unknown:
+            raise LightCurveError(
+                f"columns= renames unknown column(s) {unknown}; the table has {list(table.columns)}"
+            )
+        bad_targets = [name for name in columns.values() if name not in COLUMNS]
+        if bad_targets:
+            raise LightCurveError(
+                f"columns= renames to {bad_targets}, which are not light-curve columns; "
+                f"rename to {list(COLUMNS)}"
+            )
+        table = table.rename(columns=dict(columns))
+    missing = [name for name in COLUMNS if name not in table.columns]
+    if missing:
+        raise LightCurveError(
+            f"the table has no column(s) {missing} (it has {list(table.columns)}); "
+            "rename yours with columns={'your_name': 'object_id', ...}"
+        )
+    frame = table.loc[:, list(COLUMNS)].reset_index(drop=True)
+    for name in ("mjd", "mag", "mag_err"):
+        try:
+            frame[name] = pd.to_numeric(frame[name], errors="raise").astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise LightCurveError(
+                f"column {name!r} must be numeric ({error}); fix or remove the bad values"
+            ) from None
+    return frame
+
+
+def _drop_bad_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Drop rows that cannot be used, counting each reason once (first reason wins)."""
+    band_text = frame["band"].astype(str).str.strip()
+    checks = {
+        "missing_id_or_band": frame["object_id"].isna() | frame["band"].isna() | (band_text == ""),
+        "nonfinite_mjd": ~np.isfinite(frame["mjd"]),
+        "nonfinite_mag": ~np.isfinite(frame["mag"]),
+        "bad_mag_err": ~(np.isfinite(frame["mag_err"]) & (frame["mag_err"] > 0)),
+    }
+    bad = np.zeros(len(frame), dtype=bool)
+    counts: dict[str, int] = {}
+    for reason, mask in checks.items():
+        mask = np.asarray(mask, dtype=bool)
+        counts[reason] = int(np.count_nonzero(mask & ~bad))
+        bad |= mask
+    kept = frame[~bad].reset_index(drop=True)
+    if len(kept) and kept["mjd"].max() > _JD_THRESHOLD:
+        raise LightCurveError(
+            f"times reach {kept['mjd'].max():.1f}, which is a Julian Date, not an MJD: "
+            "subtract 2400000.5 from the time column"
+        )
+    return kept, counts
+
+
+def _sort(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Sort rows by object (first-appearance order) and time; say whether order changed."""
+    codes, _ = pd.factorize(frame["object_id"], sort=False)
+    order = np.lexsort((frame["mjd"].to_numpy(), codes))
+    resorted = bool(np.any(order != np.arange(order.size)))
+    if resorted:
+        frame = frame.iloc[order].reset_index(drop=True)
+    return frame, resorted
+
+
+def _merge_same_time(frame: pd.DataFrame, policy: str) -> tuple[pd.DataFrame, int]:
+    """Merge several measurements of one object and band at one time."""
+    key = ["object_id", "band", "mjd"]
+    repeated = frame.duplicated(key, keep=False).to_numpy()
+    if not repeated.any():
+        return frame, 0
+    n_extra = int(frame.duplicated(key, keep="first").sum())
+    if policy == "raise":
+        first = frame[repeated].iloc[0]
+        raise LightCurveError(
+            f"{n_extra} measurement(s) repeat an object, band and time with different values "
+            f"(first: object {first['object_id']!r}, band {first['band']!r}, mjd {first['mjd']}); "
+            "use duplicates='mean' or 'first', or remove them"
+        )
+    if policy == "first":
+        merged = frame.drop_duplicates(key, keep="first", ignore_index=True)
+        return merged, n_extra
+    weight = 1.0 / frame["mag_err"].to_numpy() ** 2
+    work = frame.assign(_w=weight, _wm=weight * frame["mag"].to_numpy())
+    sums = work.groupby(key, sort=False, dropna=False)[["_w", "_wm"]].sum()
+    first_rows = frame.drop_duplicates(key, keep="first", ignore_index=True)
+    index = pd.MultiIndex.from_frame(first_rows[key])
+    w = sums["_w"].reindex(index).to_numpy()
+    wm = sums["_wm"].reindex(index).to_numpy()
+    merged = first_rows.assign(mag=wm / w, mag_err=1.0 / np.sqrt(w))
+    return merged, n_extra
+
+
+def _format_counts(counts: Mapping[str, int]) -> str:
+    """``'a: 1, b: 2'`` for the non-zero counts."""
+    return ", ".join(f"{key}: {value}" for key, value in counts.items() if value) or "none"
