@@ -147,3 +147,47 @@ def test_to_lsst_per_object_metadata():
     table = to_lsst([18.0], "ATLAS o", temperature=[5000.0], mag_err=[0.1])
     assert table["LSST_r_err"][0].value == pytest.approx(0.1)
     assert "blackbody" in table.meta["spectrum"]
+
+
+def test_transform_table_accepts_sbpy_obs():
+    from sbpy.data import Obs
+
+    from sbpy_filter_transform.transform import transform_table
+
+    obs = Obs.from_dict(
+        {
+            "mag": [18.0, 18.5, 17.0] * u.mag,
+            "mag_err": [0.01, 0.02, 0.03] * u.mag,
+            "filter": ["ATLAS o", "ATLAS c", "ATLAS o"],
+            "slope": [5.0, 10.0, 15.0],
+        }
+    )
+    out = transform_table(
+        obs, ["LSST r", "LSST i"], filter_col="filter", err_col="mag_err", slope_col="slope"
+    )
+    expected = [
+        transform([m], f, "LSST i", slope=[s]).value[0]
+        for m, f, s in ((18.0, "ATLAS o", 5.0), (18.5, "ATLAS c", 10.0), (17.0, "ATLAS o", 15.0))
+    ]
+    np.testing.assert_allclose(out["LSST_i"].value, expected, atol=1e-12)
+    np.testing.assert_allclose(out["LSST_r_err"].value, [0.01, 0.02, 0.03])
+    assert out.meta["throughput_version"] == "1.9"
+    assert "per-row slope" in out.meta["spectrum"]
+    assert "LSST_r" not in obs.table.colnames  # input untouched
+
+
+def test_transform_table_bad_input():
+    from astropy.table import QTable
+
+    from sbpy_filter_transform.transform import transform_table
+
+    table = QTable({"mag": [18.0], "filter": ["ATLAS o"]})
+    with pytest.raises(ValueError, match="exactly one of from_band and filter_col"):
+        transform_table(table, "LSST r", from_band="ATLAS o", filter_col="filter")
+    with pytest.raises(KeyError, match="columns are mag, filter"):
+        transform_table(table, "LSST r", from_band="ATLAS o", mag_col="m")
+    with pytest.raises(ValueError, match="no rows"):
+        transform_table(table[:0], "LSST r", from_band="ATLAS o")
+    bad = QTable({"mag": [18.0], "filter": ["ATLAS 0"]})
+    with pytest.raises(ValueError, match="Did you mean 'ATLAS o'"):
+        transform_table(bad, "LSST r", filter_col="filter")

@@ -276,3 +276,17 @@ def test_phi3_option_reaches_the_fit():
     table = fit_phase_curves(alpha, mag, ids, model=HG1G2(phi3_slope="penttila2016"))
     assert table.meta["phi3_slope"] == "penttila2016"
     assert to_sbpy(table) is not None
+
+
+def test_kernel_flag_bits_match_fitflag():
+    from sbpy_phasefit import _lsq
+
+    for name, value in _lsq.FLAG_BITS.items():
+        assert FitFlag[name] == value
+
+
+def test_object_dtype_ids_are_accepted():
+    alpha, mag, ids = simulate("HG", 3, 8, noise=SIGMA)
+    names = np.array([f"obj{k}" for k in ids], dtype=object)
+    table = fit_phase_curves(alpha, mag, names, model="HG")
+    assert list(table["id"]) == ["obj0", "obj1", "obj2"]

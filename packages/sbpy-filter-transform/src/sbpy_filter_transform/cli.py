@@ -20,10 +20,9 @@ from astropy.table import QTable, Table
 
 from . import __version__
 from ._data import data_path
-from .bandpasses import LSST_BANDS, get_bandpass
-from .spectra import SLOPE_UNIT, get_spectrum
-from .systems import magnitude_system, system_unit
-from .transform import to_lsst, transform
+from .bandpasses import LSST_BANDS
+from .spectra import SLOPE_UNIT
+from .transform import to_lsst, transform_table
 
 __all__ = ["build_parser", "main"]
 
@@ -89,75 +88,24 @@ def _read(path: Path) -> QTable:
     return QTable.read(path, format=fmt, **({"comment": "#"} if fmt == "ascii.csv" else {}))
 
 
-def _column(table: QTable, name: str | None, what: str, dtype=float):
-    """Return a column as a plain array, or raise naming the available columns."""
-    if name is None:
-        return None
-    if name not in table.colnames:
-        raise KeyError(
-            f"{what} column {name!r} not found; columns are {', '.join(table.colnames)}"
-        )
-    column = table[name]
-    return column.value if isinstance(column, u.Quantity) else np.asarray(column, dtype=dtype)
-
-
 def convert(args: argparse.Namespace) -> Path:
     """Run ``convert``; return the output path."""
     if args.output.exists() and not args.overwrite:
         raise FileExistsError(f"{args.output} exists; pass --overwrite to replace it")
-    if (args.from_band is None) == (args.filter_col is None):
-        raise ValueError("give the input band with exactly one of --from and --filter-col")
-    table = _read(args.input)
-    system = magnitude_system(args.system)
-    mags = _column(table, args.mag_col, "magnitude")
-    errs = _column(table, args.err_col, "uncertainty")
-    per_row = {
-        "slope": _column(table, args.slope_col, "slope"),
-        "taxon": _column(table, args.class_col, "class", dtype=str),
-    }
-    filters = (
-        np.full(len(table), args.from_band)
-        if args.filter_col is None
-        else _column(table, args.filter_col, "filter", dtype=str)
+    table = transform_table(
+        _read(args.input),
+        list(LSST_BANDS) if args.to.strip().upper() == "LSST" else args.to.split(","),
+        args.spectrum,
+        from_band=args.from_band,
+        mag_col=args.mag_col,
+        err_col=args.err_col,
+        filter_col=args.filter_col,
+        slope_col=args.slope_col,
+        class_col=args.class_col,
+        extension=args.extension,
+        system=args.system,
     )
-    targets = list(LSST_BANDS) if args.to.strip().upper() == "LSST" else args.to.split(",")
-    for band in targets:
-        name = get_bandpass(band.strip()).meta["name"].replace(" ", "_")
-        out = np.full(len(table), np.nan)
-        out_err = np.full(len(table), np.nan)
-        for source in np.unique(filters):
-            rows = filters == source
-            options = {k: v[rows] for k, v in per_row.items() if v is not None}
-            result = transform(
-                mags[rows],
-                source,
-                band.strip(),
-                args.spectrum,
-                extension=args.extension,
-                mag_err=None if errs is None else errs[rows],
-                system=system,
-                **options,
-            )
-            if errs is None:
-                out[rows] = result.value
-            else:
-                out[rows], out_err[rows] = result[0].value, result[1].value
-        table[name] = out * system_unit(system)
-        if errs is not None:
-            table[f"{name}_err"] = out_err * u.mag
-    kind = next((k for k, v in per_row.items() if v is not None), None)
-    description = get_spectrum(args.spectrum).meta["description"]
-    if kind is not None:
-        column = args.slope_col if kind == "slope" else args.class_col
-        description = f"{description}, times the per-row {kind} of column {column!r}"
-    table.meta.update(
-        from_band=args.from_band or f"per row, column {args.filter_col!r}",
-        system=system,
-        spectrum=description,
-        extension=args.extension or "none",
-        throughput_version=get_bandpass(LSST_BANDS[0]).meta["version"],
-        software=f"sbpy-filter-transform {__version__}",
-    )
+    table.meta["software"] = f"sbpy-filter-transform {__version__}"
     _write_atomic(table, args.output)
     return args.output
 

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import synphot
@@ -130,10 +131,15 @@ def synthetic_magnitude(spectrum, band, system="AB") -> u.Quantity:
     system = magnitude_system(system)
     sp, bp = get_spectrum(spectrum), get_bandpass(band)
     check_coverage(sp, bp)
-    # Coverage is checked above against the data range; beyond a source's waveset its model
-    # (analytic, or Empirical1D held at its end values) is used as it is.
-    obs = synphot.Observation(sp, bp, force="extrap")
-    if system in ("AB", "ST"):
-        return obs.effstim(_UNITS[system])
-    value = obs.effstim(VEGAMAG, vegaspec=_vega()).value
+    # Coverage is checked above against the data range. Beyond a source's waveset its model
+    # (analytic, or Empirical1D held at its end values) is used as it is, and where a
+    # linear reflectance turns negative (outside the valid range) synphot zeroes the
+    # binned flux: both synphot warnings carry no news here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Source spectrum will be evaluated outside")
+        warnings.filterwarnings("ignore", r".*bin\(s\) contained negative flux")
+        obs = synphot.Observation(sp, bp, force="extrap")
+        if system in ("AB", "ST"):
+            return obs.effstim(_UNITS[system])
+        value = obs.effstim(VEGAMAG, vegaspec=_vega()).value
     return (value + (JM_VEGA if system == "JM" else 0.0)) * _UNITS[system]

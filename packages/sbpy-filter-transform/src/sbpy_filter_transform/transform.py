@@ -31,7 +31,7 @@ from .offset_grid import OffsetGrid
 from .spectra import SLOPE_UNIT, busdemeo_sun, get_spectrum
 from .systems import magnitude_system, synthetic_magnitude, system_unit
 
-__all__ = ["offset", "to_lsst", "transform"]
+__all__ = ["offset", "to_lsst", "transform", "transform_table"]
 
 #: Step in %/100 nm of the central difference that propagates slope uncertainties.
 _SLOPE_STEP = 0.01
@@ -391,5 +391,125 @@ def to_lsst(mags, band, spectrum="sun", **options) -> QTable:
         throughput_source=lsst["source"].rsplit(",", 1)[0],
         spectrum=description,
         extension=extension,
+    )
+    return table
+
+
+def _column(table: QTable, name: str | None, what: str, dtype=float):
+    """Return a column as a plain array (None if ``name`` is None), or raise naming the fix."""
+    if name is None:
+        return None
+    if name not in table.colnames:
+        raise KeyError(
+            f"{what} column {name!r} not found; columns are {', '.join(table.colnames)}"
+        )
+    column = table[name]
+    return column.value if isinstance(column, u.Quantity) else np.asarray(column, dtype=dtype)
+
+
+def transform_table(
+    table,
+    to_bands,
+    spectrum="sun",
+    *,
+    from_band=None,
+    mag_col: str = "mag",
+    err_col: str | None = None,
+    filter_col: str | None = None,
+    slope_col: str | None = None,
+    class_col: str | None = None,
+    extension: str | None = None,
+    system="AB",
+) -> QTable:
+    """Add magnitudes in other bands to a table of magnitudes (e.g. an sbpy ``Obs``).
+
+    Parameters
+    ----------
+    table : astropy Table/QTable or sbpy DataClass (e.g. `sbpy.data.Obs`)
+        Input; not modified.
+    to_bands : str or sequence
+        Output band(s); each adds a column named after the band (``"LSST r"`` ->
+        ``LSST_r``) and, with ``err_col``, ``LSST_r_err``.
+    spectrum
+        As in `transform`.
+    from_band : optional
+        The input band of every row; or give ``filter_col``.
+    mag_col, err_col, filter_col : str
+        Columns of magnitudes, their uncertainties, and per-row input band names.
+    slope_col, class_col : str, optional
+        Column of per-row slopes (%/100 nm) or Bus-DeMeo classes.
+    extension : {None, "linear", "constant"}
+        Blue extension of the Bus-DeMeo means.
+    system : str or unit
+        Magnitude system of input and output.
+
+    Returns
+    -------
+    astropy.table.QTable
+        A copy with the new columns; ``meta`` records the input band, system, spectrum,
+        extension and LSST throughput version.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sbpy.data import Obs
+    >>> obs = Obs.from_dict({"mag": [18.0, 18.5] * u.mag, "filter": ["ATLAS o", "ATLAS c"]})
+    >>> out = transform_table(obs, "LSST r", filter_col="filter")
+    >>> out["LSST_r"].round(3)
+    <Magnitude [18.054, 18.277] mag(AB)>
+    """
+    table = QTable(getattr(table, "table", table), copy=True)
+    if (from_band is None) == (filter_col is None):
+        raise ValueError("give the input band with exactly one of from_band and filter_col")
+    if len(table) == 0:
+        raise ValueError("the table has no rows; give at least one magnitude")
+    system = magnitude_system(system)
+    mags = _column(table, mag_col, "magnitude")
+    errs = _column(table, err_col, "uncertainty")
+    per_row = {
+        "slope": _column(table, slope_col, "slope"),
+        "taxon": _column(table, class_col, "class", dtype=str),
+    }
+    if per_row["slope"] is not None and per_row["taxon"] is not None:
+        raise ValueError("give only one of slope_col and class_col")
+    filters = (
+        np.full(len(table), get_bandpass(from_band).meta["name"])
+        if filter_col is None
+        else _column(table, filter_col, "filter", dtype=str)
+    )
+    for band in [to_bands] if isinstance(to_bands, str) else to_bands:
+        name = get_bandpass(band.strip()).meta["name"].replace(" ", "_")
+        out, out_err = np.full(len(table), np.nan), np.full(len(table), np.nan)
+        for source in np.unique(filters):
+            rows = filters == source
+            result = transform(
+                mags[rows],
+                source,
+                band.strip(),
+                spectrum,
+                extension=extension,
+                mag_err=None if errs is None else errs[rows],
+                system=system,
+                **{k: v[rows] for k, v in per_row.items() if v is not None},
+            )
+            if errs is None:
+                out[rows] = result.value
+            else:
+                out[rows], out_err[rows] = result[0].value, result[1].value
+        table[name] = out * system_unit(system)
+        if errs is not None:
+            table[f"{name}_err"] = out_err * u.mag
+    description = get_spectrum(spectrum).meta["description"]
+    kind, column = next(
+        ((k, c) for k, c in (("slope", slope_col), ("taxon", class_col)) if c), (None, None)
+    )
+    if kind is not None:
+        description = f"{description}, times the per-row {kind} of column {column!r}"
+    table.meta.update(
+        from_band=from_band or f"per row, column {filter_col!r}",
+        system=system,
+        spectrum=description,
+        extension=extension or "none",
+        throughput_version=get_bandpass(LSST_BANDS[0]).meta["version"],
     )
     return table

@@ -12,14 +12,13 @@ wrong sign. Objects are independent and run in an OpenMP ``prange``.
 
 import numpy as np
 
-cimport numpy as cnp
 cimport openmp
 from cython.parallel cimport prange
-from libc.math cimport NAN, fabs, isnan, sqrt
+from libc.math cimport INFINITY, NAN, fabs, isfinite, isnan, nextafter, sqrt
+from libc.stdint cimport int64_t
 
 from ._phasefunc cimport MAX_BASIS, MAX_PARAMS, mix_coefficients, model_point
 
-cnp.import_array()
 
 __all__ = ["FLAG_BITS", "MAX_CONSTRAINTS", "fit", "openmp_max_threads"]
 
@@ -231,7 +230,9 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef int q, i, j, k, c, hit, it = 0, releases = 0
     cdef Py_ssize_t n = pr.stop - pr.start, row
     cdef bint active[MAXC]
-    cdef bint stationary
+    cdef bint stationary, kink_hit, pinned = False
+    cdef bint kinked = isfinite(pr.brk) and n_p >= 2 and not fixed[1]
+    cdef unsigned char fx[MAX_PARAMS]
     cdef double jtj[MAX_PARAMS * MAX_PARAMS]
     cdef double jtr[MAX_PARAMS]
     cdef double jtj_new[MAX_PARAMS * MAX_PARAMS]
@@ -244,8 +245,9 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef double p_new[MAX_PARAMS]
     cdef double coef[MAX_BASIS]
     cdef double dcoef[MAX_BASIS * MAX_PARAMS]
-    cdef double cost_old, cost, cost_new, lam = 1e-3, nu = 2.0, rho, t, ad, slack, m, sw, swr, pred, maxdiag, dg
+    cdef double cost_old, cost, cost_new, lam = 1e-5, nu = 2.0, rho, t, ad, slack, m, sw, swr, pred, maxdiag, dg
     for j in range(n_p):
+        fx[j] = fixed[j]
         if not fixed[j]:
             nf += 1
     for j in range(n_p * n_p):
@@ -284,8 +286,11 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
             p[j] = NAN
         return MODEL_UNDEFINED
     stationary = False
+    if kinked and p[1] == pr.brk:
+        pinned = True
+        fx[1] = 1
     while it < st.max_iter:
-        q = null_space(n_p, fixed, A, active, n_con, z)
+        q = null_space(n_p, fx, A, active, n_con, z)
         if q == 0:
             stationary = True
         else:
@@ -342,16 +347,27 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
             if hit >= 0 and t <= 0.0:
                 active[hit] = True
                 continue
+            # ...and at the break of a piecewise model (HG12's G12 = 0.2), where the
+            # Jacobian jumps: stop there and decide on which side to go on.
+            kink_hit = False
+            if kinked and not pinned and d[1] != 0.0:
+                ad = (pr.brk - p[1]) / d[1]
+                if 0.0 < ad <= t:
+                    t = ad
+                    hit = -1
+                    kink_hit = True
             for j in range(n_p):
                 p_new[j] = p[j] + t * d[j]
             if hit >= 0:
                 snap_to(A, b, hit, n_p, p_new)
+            if kink_hit:
+                p_new[1] = pr.brk
             pred = 0.0
             for j in range(n_p):
                 pred += 2.0 * t * d[j] * jtr[j]
                 for c in range(n_p):
                     pred -= t * t * d[j] * jtj[j * n_p + c] * d[c]
-            if hit < 0 and lam < 1.0 and pred <= st.ftol * cost:
+            if hit < 0 and not kink_hit and lam < 1.0 and pred <= st.ftol * cost:
                 # The nearly undamped step would lower chi2 by less than its rounding
                 # error: this is the optimum to machine precision.
                 stationary = True
@@ -373,6 +389,10 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 if hit >= 0:
                     active[hit] = True
                     stationary = False
+                if kink_hit:
+                    pinned = True
+                    fx[1] = 1
+                    stationary = False
                 # Nielsen's (1999) damping update from the gain ratio.
                 rho = (cost_old - cost) / pred if pred > 0.0 else 0.0
                 rho = 2.0 * rho - 1.0
@@ -391,10 +411,19 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
             for j in range(n_p):
                 if not fixed[j] and jtj[j * n_p + j] > maxdiag:
                     maxdiag = jtj[j * n_p + j]
-            if releases < 8 and release_one(pr, fixed, A, active, n_con, jtr,
+            if pinned and releases < 8 and leave_kink(pr, mix, p, &cost, jtj, jtr,
+                                                      st.gtol * sqrt(maxdiag * cost) + 1e-300):
+                releases += 1
+                pinned = False
+                fx[1] = 0
+                lam = 1e-5
+                nu = 2.0
+                stationary = False
+                continue
+            if releases < 8 and release_one(pr, fx, A, active, n_con, jtr,
                                             st.gtol * sqrt(maxdiag * cost) + 1e-300):
                 releases += 1
-                lam = 1e-3
+                lam = 1e-5
                 nu = 2.0
                 stationary = False
                 continue
@@ -412,6 +441,36 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
             flags |= AT_BOUND
     flags |= covariance(n_p, fixed, jtj, cov)
     return flags
+
+
+cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
+                     double* cost, double* jtj, double* jtr, double tol) noexcept nogil:
+    """At the break of a piecewise model: move just off it if chi2 falls on one side.
+
+    ``jtj``, ``jtr`` and ``cost`` hold the values at the break (the right-hand piece).
+    With H at its best value, the sign of J^T W r in the shape parameter is the sign
+    of the one-sided slope of -chi2. Returns False where the break is the minimum.
+    """
+    cdef double left[MAX_PARAMS]
+    cdef double jtj_l[MAX_PARAMS * MAX_PARAMS]
+    cdef double jtr_l[MAX_PARAMS]
+    cdef double cost_l
+    cdef int j, n_p = pr.n_p
+    if jtr[1] > tol:
+        p[1] = nextafter(pr.brk, INFINITY)
+        return accumulate(pr, mix, p, cost, jtj, jtr) == 0
+    for j in range(n_p):
+        left[j] = p[j]
+    left[1] = nextafter(pr.brk, -INFINITY)
+    if accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0 or jtr_l[1] >= -tol:
+        return False
+    for j in range(n_p):
+        p[j] = left[j]
+        jtr[j] = jtr_l[j]
+    for j in range(n_p * n_p):
+        jtj[j] = jtj_l[j]
+    cost[0] = cost_l
+    return True
 
 
 cdef void snap_to(const double[:, ::1] A, const double[::1] b, int c, int n_p,
@@ -455,7 +514,7 @@ cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
 
 
 def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
-        const cnp.int64_t[::1] offsets, double[:, ::1] params,
+        const int64_t[::1] offsets, double[:, ::1] params,
         const unsigned char[::1] fixed, const double[:, ::1] A, const double[::1] b,
         const double[:, :, ::1] mix, double brk, bint log_flux,
         int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,

@@ -3,11 +3,9 @@
 
 import numpy as np
 
-cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.math cimport M_PI, NAN, exp, pow, sin, tan
 
-cnp.import_array()
 
 __all__ = ["basis", "evaluate"]
 

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +25,7 @@ import pandas as pd
 from .lightcurves import LightCurveError, LightCurves
 from .rubin import from_dp1, is_dp1_table
 
-__all__ = ["FORMATS", "read_light_curves", "read_table"]
+__all__ = ["FORMATS", "read_light_curve_files", "read_light_curves", "read_table"]
 
 #: File formats and the name endings that select them.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -130,6 +130,72 @@ def read_light_curves(
         )
     except LightCurveError as error:
         raise LightCurveError(f"{path}: {error}") from None
+
+
+def read_light_curve_files(
+    paths: Iterable[str | Path],
+    *,
+    object_ids: Iterable[object] | None = None,
+    format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    band_map: Mapping[str, str] | None = None,
+    duplicates: str = "mean",
+) -> LightCurves:
+    """Read one file per object (as many archives ship them) into one `LightCurves`.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        One CSV or Parquet file per object, each with the columns ``mjd, band, mag,
+        mag_err`` (or others renamed with ``columns=``).
+    object_ids : iterable, optional
+        Id of each file's object; the file name without its ending by default.
+    format, columns, band_map, duplicates
+        As in `read_light_curves`.
+
+    Returns
+    -------
+    LightCurves
+
+    Raises
+    ------
+    LightCurveError
+        If no path is given, the numbers of paths and ids differ, or a file is
+        unreadable or invalid (the message names the file).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("s1", "s2"):
+    ...     _ = (folder / f"{name}.csv").write_text("time,mag,magerr,band\\n1.0,15.0,0.01,g\\n")
+    >>> lcs = read_light_curve_files(
+    ...     sorted(folder.glob("*.csv")), columns={"time": "mjd", "magerr": "mag_err"}
+    ... )
+    >>> lcs.object_ids.tolist()
+    ['s1', 's2']
+    """
+    paths = [Path(path) for path in paths]
+    if not paths:
+        raise LightCurveError("no files given: pass at least one light-curve file")
+    ids = [path.name.split(".")[0] for path in paths] if object_ids is None else list(object_ids)
+    if len(ids) != len(paths):
+        raise LightCurveError(
+            f"{len(paths)} files but {len(ids)} object ids: give one id per file"
+        )
+    frames = []
+    for path, object_id in zip(paths, ids, strict=True):
+        frame = read_table(path, format)
+        if columns:
+            frame = frame.rename(columns=dict(columns))
+        if "object_id" in frame.columns:
+            raise LightCurveError(
+                f"{path}: already has an object_id column; use read_light_curves instead"
+            )
+        frames.append(frame.assign(object_id=object_id))
+    return LightCurves.from_table(
+        pd.concat(frames, ignore_index=True), band_map=band_map, duplicates=duplicates
+    )
 
 
 def _guess_format(path: Path) -> str:

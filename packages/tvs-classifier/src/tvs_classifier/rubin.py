@@ -68,9 +68,9 @@ def njy_to_ab_mag(flux: np.ndarray, flux_err: np.ndarray) -> tuple[np.ndarray, n
 
     Examples
     --------
-    >>> mag, err = njy_to_ab_mag([1.0, 3631e9, 0.0], [0.1, 3631e7, 1.0])
+    >>> mag, err = njy_to_ab_mag([1.0, 1e9, 0.0], [0.1, 1e7, 1.0])
     >>> np.round(mag, 4).tolist(), np.round(err, 4).tolist()
-    ([31.4, 0.0, nan], [0.1086, 0.0109, nan])
+    ([31.4, 8.9, nan], [0.1086, 0.0109, nan])
     """
     flux = np.asarray(flux, dtype=np.float64)
     flux_err = np.asarray(flux_err, dtype=np.float64)

@@ -1,0 +1,80 @@
+"""Period recovery on the SDSS Stripe 82 RR Lyrae of Sesar et al. (2010).
+
+Finds the period of every star in ``shared/data/lightcurves/sesar2010_s82_dev`` with
+`tvs_classifier.periods.find_periods` (multiband Lomb-Scargle over u g r i z) and
+compares it with the published period. A period counts as recovered when it is
+within ``--tolerance`` (fractional, default 1 %) of the published one.
+
+This is a validation, not a timing: it is not named ``bench_*.py``, so ``nox -s
+bench`` does not run it. Run it by hand (a few minutes for all 241 stars)::
+
+    SHARED_DATA_DIR=../shared/data python benchmarks/period_recovery_s82.py --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tvs_classifier.periods import find_periods
+from tvs_classifier.readers import read_light_curve_files
+
+#: The period range searched: RR Lyrae and their first aliases fit well inside it.
+SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
+
+
+def load_s82(folder: Path, every: int = 1):
+    """The light curves and published periods of every ``every``-th star."""
+    periods = pd.read_csv(folder / "periods.csv").iloc[::every]
+    paths = [folder / "light-curves" / f"{num}.csv" for num in periods["Num"]]
+    light_curves = read_light_curve_files(
+        paths,
+        object_ids=periods["Num"].tolist(),
+        columns={"time": "mjd", "magerr": "mag_err"},
+    )
+    return light_curves, periods.set_index("Num")
+
+
+def recovery(found: pd.DataFrame, published: pd.DataFrame, tolerance: float) -> dict:
+    """Fraction of stars whose period is within ``tolerance`` of the published one."""
+    truth = published.loc[found["object_id"], "Per"].to_numpy()
+    ratio = found["period"].to_numpy() / truth
+    ok = np.abs(ratio - 1.0) < tolerance
+    types = published.loc[found["object_id"], "Type"].to_numpy()
+    return {
+        "n_stars": int(ok.size),
+        "recovered": int(ok.sum()),
+        "rate": float(ok.mean()),
+        "rate_by_type": {str(t): float(ok[types == t].mean()) for t in np.unique(types)},
+        "tolerance": tolerance,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="write the result as JSON here")
+    parser.add_argument("--every", type=int, default=1, help="use every N-th star only")
+    parser.add_argument("--tolerance", type=float, default=0.01)
+    args = parser.parse_args(argv)
+    root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[3] / "shared" / "data"))
+    folder = root / "lightcurves" / "sesar2010_s82_dev"
+    if not folder.is_dir():
+        print(f"no Stripe 82 data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
+        return 1
+    light_curves, published = load_s82(folder, args.every)
+    found = find_periods(light_curves, **SEARCH)
+    result = recovery(found, published, args.tolerance) | {"search": SEARCH}
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
