@@ -142,3 +142,19 @@ def test_bad_types():
         get_bandpass(42)
     with pytest.raises(ValueError, match="needs its throughput"):
         get_bandpass([1, 2] * u.nm)
+
+
+def test_counting_flag_on_arrays():
+    wave, values = [500, 501, 600, 601] * u.nm, [0, 1, 1, 0]
+    photon = get_bandpass(wave, values)
+    energy = get_bandpass(wave, values, counting="energy")
+    assert energy.meta["converted_from"] == "energy"
+    assert energy.meta["counting"] == "photon"
+    # At the tabulated wavelengths the photon-counting curve is T / lambda.
+    ratio = energy(501 * u.nm).value / energy(600 * u.nm).value
+    assert ratio == pytest.approx(600 / 501, rel=1e-9)
+    assert photon(550 * u.nm).value == photon(590 * u.nm).value
+    with pytest.raises(ValueError, match="counting must be"):
+        get_bandpass(wave, values, counting="photons")
+    with pytest.raises(ValueError, match="bundled name"):
+        get_bandpass("LSST r", counting="energy")

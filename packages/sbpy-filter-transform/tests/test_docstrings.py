@@ -30,3 +30,14 @@ def test_examples(name):
     result = doctest.testmod(module, optionflags=flags, verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_readme_example_runs():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    if not readme.is_file():
+        pytest.skip("README.md is not beside the tests (installed test copy)")
+    text = readme.read_text()
+    start = text.index("```python") + len("```python")
+    exec(compile(text[start : text.index("```", start)], str(readme), "exec"), {})

@@ -48,6 +48,22 @@ def test_reddened_sun_slope_convention():
     assert sp.meta["wave0"].to_value(u.nm) == pytest.approx(550, rel=1e-12)
 
 
+def test_reddened_sun_equals_sbpy_reddening():
+    from sbpy.spectroscopy import Reddening, SpectralGradient
+    from sbpy.units import hundred_nm
+
+    gradient = SpectralGradient(12 * u.percent / hundred_nm, wave0=550 * u.nm)
+    theirs = sun() * Reddening(gradient)
+    wave = [320, 450, 550, 800, 1100] * u.nm
+    np.testing.assert_allclose(reddened_sun(12)(wave).value, theirs(wave).value, rtol=1e-12)
+
+
+def test_steep_negative_slope_keeps_its_slope():
+    # sbpy's Reddening would zero the node at 1100 nm for -20 %/100 nm (1 + df = -0.1).
+    sp, solar = reddened_sun(-20), sun()
+    assert sp(900 * u.nm).value / solar(900 * u.nm).value == pytest.approx(0.3, rel=1e-12)
+
+
 def test_reddened_sun_valid_range_stops_at_zero_reflectance():
     # slope -20 %/100 nm at 550 nm reaches zero at 1050 nm: LSST y (to 1099 nm) is refused.
     sp = reddened_sun(-20)
@@ -136,3 +152,25 @@ def test_reflectance_bad_input():
         blackbody(-5)
     with pytest.raises(ValueError, match="NaN"):
         blackbody(np.nan)
+
+
+def test_user_spectrum_coverage_and_meta_untouched():
+    wave = [400, 500, 600, 800] * u.nm
+    user = synphot.SourceSpectrum(
+        synphot.models.Empirical1D, points=wave, lookup_table=[1.0, 1.0, 1.0, 1.0] * u.Jy
+    )
+    check_coverage(user, get_bandpass("LSST r"))
+    with pytest.raises(SpectrumCoverageError, match="LSST i"):
+        check_coverage(user, get_bandpass("LSST i"))
+    assert "valid_range" not in user.meta
+
+
+def test_slope_convention_matches_sbpy_documented_colour():
+    # sbpy docs (photometry.rst): SpectralGradient(10 %/100 nm, wave0=550 nm).to_color(
+    # (500, 600) nm) = 0.10866423 mag, i.e. -2.5 log10(R(600 nm) / R(500 nm)) with sign
+    # of a colour index m(500) - m(600).
+    sp, solar = reddened_sun(10), sun()
+    ratio = (sp(600 * u.nm).value / solar(600 * u.nm).value) / (
+        sp(500 * u.nm).value / solar(500 * u.nm).value
+    )
+    assert 2.5 * np.log10(ratio) == pytest.approx(0.10866423, abs=1e-8)

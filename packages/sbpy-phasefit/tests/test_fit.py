@@ -290,3 +290,30 @@ def test_object_dtype_ids_are_accepted():
     names = np.array([f"obj{k}" for k in ids], dtype=object)
     table = fit_phase_curves(alpha, mag, names, model="HG")
     assert list(table["id"]) == ["obj0", "obj1", "obj2"]
+
+
+@pytest.mark.parametrize(
+    ("name", "g_true"),
+    [("HG12", 0.12), ("HG12", 0.17), ("HG12", 0.2), ("HG12", 0.23), ("HG12", 0.3),
+     ("HG", -0.2), ("HG", 0.15), ("HG", 1.1), ("HG12PEN16", 0.02), ("HG12PEN16", 0.5)],
+)  # fmt: skip
+def test_global_optimum_by_profile_scan(name, g_true):
+    """chi2 is no higher than the best of a dense scan of the shape parameter (H
+    profiled out exactly), also around HG12's break at G12 = 0.2, where the two
+    pieces can each hold a local minimum."""
+    model = get_model(name)
+    rng = np.random.default_rng(5)
+    n_obj, n_pts = 60, int(rng.integers(4, 25))
+    alpha = rng.uniform(0.3, 40.0, (n_obj, n_pts))
+    mag = model.evaluate(alpha, 12.0, g_true).value + rng.normal(0, 0.05, alpha.shape)
+    table = fit_phase_curves(
+        alpha.ravel(), mag.ravel(), np.repeat(np.arange(n_obj), n_pts), model=name
+    )
+    assert np.all(table["flags"] & FitFlag.CONVERGED)
+    assert np.all(table["n_iter"] < 30)
+    lo, hi = model.bounds[1]
+    scan = np.linspace(lo, hi, 3001)
+    shapes = model.evaluate(alpha[:, None, :], 0.0, scan[None, :, None]).value
+    resid = mag[:, None, :] - shapes
+    best = np.sum((resid - resid.mean(axis=2, keepdims=True)) ** 2, axis=2).min(axis=1)
+    assert np.all(table["chi2"] <= best + 1e-12)

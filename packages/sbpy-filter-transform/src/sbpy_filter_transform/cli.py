@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ from .bandpasses import LSST_BANDS
 from .spectra import SLOPE_UNIT
 from .transform import to_lsst, transform_table
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "demo", "main"]
 
 _FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet"}
 
@@ -62,20 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write_atomic(table: Table, path: Path) -> None:
-    """Write ``table`` to ``path`` through a temporary file, so no partial file remains."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"output {path.name}: unknown format; use {', '.join(_FORMATS)}")
+def _atomic(path: Path, write: Callable[[str], object]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    Either the complete new file replaces ``path`` or nothing changes: no partial output.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=f".{path.name}.")
     os.close(handle)
     try:
-        table.write(tmp, format=fmt, overwrite=True)
+        write(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _write_table(table: Table, path: Path) -> None:
+    """Write ``table`` atomically in the format its suffix names."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"output {path.name}: unknown format; use {', '.join(_FORMATS)}")
+    _atomic(path, lambda tmp: table.write(tmp, format=fmt, overwrite=True))
 
 
 def _read(path: Path) -> QTable:
@@ -88,7 +96,7 @@ def _read(path: Path) -> QTable:
     return QTable.read(path, format=fmt, **({"comment": "#"} if fmt == "ascii.csv" else {}))
 
 
-def convert(args: argparse.Namespace) -> Path:
+def _convert(args: argparse.Namespace) -> Path:
     """Run ``convert``; return the output path."""
     if args.output.exists() and not args.overwrite:
         raise FileExistsError(f"{args.output} exists; pass --overwrite to replace it")
@@ -106,7 +114,7 @@ def convert(args: argparse.Namespace) -> Path:
         system=args.system,
     )
     table.meta["software"] = f"sbpy-filter-transform {__version__}"
-    _write_atomic(table, args.output)
+    _write_table(table, args.output)
     return args.output
 
 
@@ -141,14 +149,20 @@ def demo(output: Path) -> list[Path]:
     table.meta["input"] = "bundled atlas_sample.csv (ILLUSTRATIVE, NOT OBSERVED)"
     output.mkdir(parents=True, exist_ok=True)
     table_path = output / "atlas_sample_lsst.ecsv"
-    _write_atomic(table, table_path)
+    _write_table(table, table_path)
     offsets = {b: (table[b.replace(" ", "_")].value - table["mag"].value) for b in LSST_BANDS}
     fig = plot_offsets_vs_slope("ATLAS o", points=(slopes, offsets))
+    fig.axes[0].text(
+        0.99,
+        0.02,
+        "points: bundled ILLUSTRATIVE sample (not observed)",
+        ha="right",
+        va="bottom",
+        fontsize="x-small",
+        transform=fig.axes[0].transAxes,
+    )
     figure_path = output / "offsets_vs_slope.png"
-    handle, tmp = tempfile.mkstemp(suffix=".png", dir=output, prefix=".offsets.")
-    os.close(handle)
-    fig.savefig(tmp, dpi=120)
-    os.replace(tmp, figure_path)
+    _atomic(figure_path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
     plt.close(fig)
     return [table_path, figure_path]
 
@@ -169,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in demo(args.output):
                 print(f"wrote {path}")
             return 0
-        print(f"wrote {convert(args)}")
+        print(f"wrote {_convert(args)}")
         return 0
     except (ValueError, KeyError, OSError, u.UnitsError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err

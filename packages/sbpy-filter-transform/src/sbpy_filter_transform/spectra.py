@@ -300,7 +300,7 @@ def busdemeo_sun(
 def reddened_sun(slope, wave0=550 * u.nm, *, solar="E490") -> synphot.SourceSpectrum:
     """Return the Sun times a linear reflectance of spectral slope ``slope``.
 
-    The reflectance is sbpy's `~sbpy.spectroscopy.Reddening`,
+    The reflectance is that of sbpy's `~sbpy.spectroscopy.Reddening`,
     :math:`1 + S(\\lambda - \\lambda_0)`; ``meta["valid_range"]`` stops where it reaches
     zero, so bands beyond raise `SpectrumCoverageError`.
 
@@ -326,13 +326,22 @@ def reddened_sun(slope, wave0=550 * u.nm, *, solar="E490") -> synphot.SourceSpec
     >>> round(float(ratio), 6)
     1.18
     """
-    from sbpy.spectroscopy import Reddening, SpectralGradient
-
     value = _slope_value(slope)
     wave0 = as_wavelength(u.Quantity([wave0, 2 * wave0]), "wave0")[0]
-    gradient = SpectralGradient(value * SLOPE_UNIT, wave0=wave0)
     solar = _resolve_sun(solar)
-    sp = solar * Reddening(gradient)
+    # The same two-node, linearly extrapolated model as sbpy.spectroscopy.Reddening, but
+    # keeping a negative second node: Reddening's default (keep_neg=False) zeroes it for
+    # slopes below -100 %/wave0 (-18.2 %/100 nm at 550 nm), which would change the slope
+    # everywhere. Where the line is negative lies outside meta["valid_range"].
+    df = float((wave0 * value * SLOPE_UNIT).to_value(u.dimensionless_unscaled))
+    reflectance = synphot.SpectralElement(
+        Empirical1D,
+        points=u.Quantity([wave0, 2 * wave0]),
+        lookup_table=[1.0, 1.0 + df],
+        fill_value=None,
+        keep_neg=True,
+    )
+    sp = solar * reflectance
     description = (
         f"Sun ({solar.meta['description']}) x linear reflectance, slope {value:g} %/100 nm, "
         f"normalised at {wave0.to_value(u.nm):g} nm"
@@ -401,7 +410,9 @@ def get_spectrum(spec="sun") -> synphot.SourceSpectrum:
             return spec
         waveset = spec.waveset
         limits = [0, np.inf] * u.AA if waveset is None else waveset[[0, -1]]
-        return _with_meta(spec, spec.meta.get("description", "user spectrum"), limits)
+        copy = synphot.SourceSpectrum(spec.model)  # leave the caller's meta untouched
+        copy.meta.update(spec.meta)
+        return _with_meta(copy, spec.meta.get("description", "user spectrum"), limits)
     if not isinstance(spec, str):
         raise TypeError(
             f"cannot make a spectrum from {type(spec).__name__}; give a text description "

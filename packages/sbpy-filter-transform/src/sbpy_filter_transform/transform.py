@@ -1,9 +1,14 @@
 """Magnitude offsets between bands and the conversion of magnitudes with them.
 
-``offset`` is the exact synphot path. ``transform`` applies it to arrays; with a
-per-object ``slope`` array it uses the `~sbpy_filter_transform.engine.Engine`, whose band
-fluxes are linear in the slope, so there is no interpolation error: the only difference
-from synphot is the engine's (< 1e-4 mag, tested).
+``offset`` is the exact synphot path. ``transform`` applies it to arrays, and accepts a
+per-object spectrum parameter: a ``slope`` array uses the
+`~sbpy_filter_transform.engine.Engine`, whose band fluxes are linear in the slope (no
+interpolation error; the only difference from synphot is the engine's, < 1e-4 mag); a
+``temperature`` array uses an `~sbpy_filter_transform.offset_grid.OffsetGrid`
+(interpolation error < 1e-5 mag); a ``taxon`` array takes one exact synphot offset per
+Bus-DeMeo class. ``to_lsst`` gives all six LSST bands as a table, and
+``transform_table`` converts tables (also sbpy ``DataClass`` objects) with per-row
+filters.
 
 Examples
 --------
@@ -105,10 +110,11 @@ def _slope_offsets(slope, from_band, to_band, system, to_system, solar, wave0) -
     """Per-object offsets m_to - m_from for the Sun times slopes (exact in the slope)."""
     from_engine = _engine(from_band, system, solar)
     to_engine = _engine(to_band, to_system, solar)
-    return (
-        to_engine.slope_magnitudes(slope, wave0)[..., 0]
-        - from_engine.slope_magnitudes(slope, wave0)[..., 0]
+    ratio = (
+        to_engine.slope_fluxes(slope, wave0)[..., 0]
+        / from_engine.slope_fluxes(slope, wave0)[..., 0]
     )
+    return -2.5 * np.log10(ratio) + (to_engine.zero_points[0] - from_engine.zero_points[0])
 
 
 def _solar_name(spectrum) -> str:
@@ -142,8 +148,12 @@ def _parameter(values, unit, name: str, shape) -> np.ndarray:
         ) from None
 
 
-def _shift(shape, from_band, to_band, spectrum, per_object, extension, systems, wave0):
+def _shift(
+    shape, from_band, to_band, spectrum, per_object, extension, systems, wave0, slope_derivative
+):
     """Offsets m_to - m_from (broadcast to ``shape``) and d(offset)/d(parameter) or None.
+
+    The slope derivative (two more passes) is computed only if ``slope_derivative``.
 
     ``per_object`` is ``(kind, values)`` with kind "slope", "temperature" or "taxon", or
     None for one spectrum for all objects.
@@ -174,6 +184,8 @@ def _shift(shape, from_band, to_band, spectrum, per_object, extension, systems, 
         def shift(s):
             return _slope_offsets(s, from_band, to_band, system, to_system, solar, wave0)
 
+        if not slope_derivative:
+            return shift(slope), None
         derivative = (shift(slope + _SLOPE_STEP) - shift(slope - _SLOPE_STEP)) / (2 * _SLOPE_STEP)
         return shift(slope), derivative
     temperature = _parameter(values, u.K, "temperature", shape)
@@ -287,6 +299,7 @@ def transform(
         extension,
         (system, to_system),
         wave0,
+        slope_err is not None,
     )
     result = (values + shift) * system_unit(to_system)
     parameter_err = slope_err if slope_err is not None else temperature_err

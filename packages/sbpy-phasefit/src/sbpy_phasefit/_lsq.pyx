@@ -7,7 +7,11 @@ coefficients mixed per iteration). Linear inequality constraints ``A p <= b`` (b
 and e.g. ``G1 + G2 <= 1``) are handled by an active-set method: steps are confined to
 the null space of the active constraints and fixed parameters, truncated at the first
 constraint they hit, and a constraint is released when its Lagrange multiplier has the
-wrong sign. Objects are independent and run in an OpenMP ``prange``.
+wrong sign. For a model with a break (HG12's G12 = 0.2, where the Jacobian jumps) a
+step stops at the break; the shape parameter is held there while H settles, then moved
+off to the side where chi2 falls, if any. Each piece can hold a local minimum, so when
+chi2 also falls from the break into the other piece that piece is searched too and the
+lower minimum kept. Objects are independent and run in an OpenMP ``prange``.
 """
 
 import numpy as np
@@ -231,6 +235,11 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef Py_ssize_t n = pr.stop - pr.start, row
     cdef bint active[MAXC]
     cdef bint stationary, kink_hit, pinned = False
+    cdef int attempt, best_flags = 0
+    cdef double best_cost = INFINITY
+    cdef double best_p[MAX_PARAMS]
+    cdef double best_jtr[MAX_PARAMS]
+    cdef double best_jtj[MAX_PARAMS * MAX_PARAMS]
     cdef bint kinked = isfinite(pr.brk) and n_p >= 2 and not fixed[1]
     cdef unsigned char fx[MAX_PARAMS]
     cdef double jtj[MAX_PARAMS * MAX_PARAMS]
@@ -279,156 +288,193 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 slack -= A[c, j] * p[j]
             if slack < 0.0:
                 snap_to(A, b, c, n_p, p)
-    for c in range(n_con):
-        active[c] = False
     if isnan(p[0]) or accumulate(pr, mix, p, &cost, jtj, jtr) != 0:
         for j in range(n_p):
             p[j] = NAN
         return MODEL_UNDEFINED
-    stationary = False
-    if kinked and p[1] == pr.brk:
-        pinned = True
-        fx[1] = 1
-    while it < st.max_iter:
-        q = null_space(n_p, fx, A, active, n_con, z)
-        if q == 0:
-            stationary = True
-        else:
-            maxdiag = 0.0
-            for i in range(q):
-                gr[i] = 0.0
-                for j in range(n_p):
-                    gr[i] += z[i * MAX_PARAMS + j] * jtr[j]
-                for k in range(q):
-                    hr[i * q + k] = 0.0
-                    for j in range(n_p):
-                        for c in range(n_p):
-                            hr[i * q + k] += z[i * MAX_PARAMS + j] * jtj[j * n_p + c] * z[k * MAX_PARAMS + c]
-                if hr[i * q + i] > maxdiag:
-                    maxdiag = hr[i * q + i]
-            # MINPACK-style gradient test: cosine between residuals and each direction.
-            stationary = True
-            for i in range(q):
-                if fabs(gr[i]) > st.gtol * sqrt(hr[i * q + i] * cost) + 1e-300:
-                    stationary = False
-        if not stationary:
-            it += 1
-            for i in range(q):
-                y[i] = gr[i]
-                dg = hr[i * q + i] if hr[i * q + i] > 1e-12 * maxdiag else 1e-12 * maxdiag + 1e-300
-                hr[i * q + i] += lam * dg
-            if cholesky_solve(q, hr, y) != 0:
-                lam *= nu
-                nu *= 2.0
-                if lam > 1e20:
-                    stationary = True
-                continue
-            for j in range(n_p):
-                d[j] = 0.0
-                for i in range(q):
-                    d[j] += z[i * MAX_PARAMS + j] * y[i]
-            # Truncate the step at the first inactive constraint it would cross.
-            t = 1.0
-            hit = -1
-            for c in range(n_con):
-                if active[c]:
-                    continue
-                ad = 0.0
-                slack = b[c]
-                for j in range(n_p):
-                    ad += A[c, j] * d[j]
-                    slack -= A[c, j] * p[j]
-                if ad > 0.0:
-                    if slack < 0.0:
-                        slack = 0.0
-                    if slack < t * ad:
-                        t = slack / ad
-                        hit = c
-            if hit >= 0 and t <= 0.0:
-                active[hit] = True
-                continue
-            # ...and at the break of a piecewise model (HG12's G12 = 0.2), where the
-            # Jacobian jumps: stop there and decide on which side to go on.
-            kink_hit = False
-            if kinked and not pinned and d[1] != 0.0:
-                ad = (pr.brk - p[1]) / d[1]
-                if 0.0 < ad <= t:
-                    t = ad
-                    hit = -1
-                    kink_hit = True
-            for j in range(n_p):
-                p_new[j] = p[j] + t * d[j]
-            if hit >= 0:
-                snap_to(A, b, hit, n_p, p_new)
-            if kink_hit:
-                p_new[1] = pr.brk
-            pred = 0.0
-            for j in range(n_p):
-                pred += 2.0 * t * d[j] * jtr[j]
-                for c in range(n_p):
-                    pred -= t * t * d[j] * jtj[j * n_p + c] * d[c]
-            if hit < 0 and not kink_hit and lam < 1.0 and pred <= st.ftol * cost:
-                # The nearly undamped step would lower chi2 by less than its rounding
-                # error: this is the optimum to machine precision.
+    for attempt in range(2):
+        for c in range(n_con):
+            active[c] = False
+        for j in range(n_p):
+            fx[j] = fixed[j]
+        stationary = False
+        pinned = kinked and p[1] == pr.brk
+        if pinned:
+            fx[1] = 1
+        releases = 0
+        lam = 1e-5
+        nu = 2.0
+        flags = 0
+        while it < st.max_iter:
+            q = null_space(n_p, fx, A, active, n_con, z)
+            if q == 0:
                 stationary = True
-            elif accumulate(pr, mix, p_new, &cost_new, jtj_new, jtr_new) == 0 and cost_new <= cost:
-                stationary = True
-                for j in range(n_p):
-                    if fabs(p_new[j] - p[j]) > st.xtol * (fabs(p[j]) + st.xtol):
-                        stationary = False
-                if cost - cost_new <= st.ftol * cost and pred <= st.ftol * cost:
-                    stationary = True
-                for j in range(n_p):
-                    p[j] = p_new[j]
-                for j in range(n_p * n_p):
-                    jtj[j] = jtj_new[j]
-                for j in range(n_p):
-                    jtr[j] = jtr_new[j]
-                cost_old = cost
-                cost = cost_new
-                if hit >= 0:
-                    active[hit] = True
-                    stationary = False
-                if kink_hit:
-                    pinned = True
-                    fx[1] = 1
-                    stationary = False
-                # Nielsen's (1999) damping update from the gain ratio.
-                rho = (cost_old - cost) / pred if pred > 0.0 else 0.0
-                rho = 2.0 * rho - 1.0
-                rho = 1.0 - rho * rho * rho
-                lam *= rho if rho > 1.0 / 3.0 else 1.0 / 3.0
-                if lam < 1e-15:
-                    lam = 1e-15
-                nu = 2.0
             else:
-                lam *= nu
-                nu *= 2.0
-                if lam > 1e20:
+                maxdiag = 0.0
+                for i in range(q):
+                    gr[i] = 0.0
+                    for j in range(n_p):
+                        gr[i] += z[i * MAX_PARAMS + j] * jtr[j]
+                    for k in range(q):
+                        hr[i * q + k] = 0.0
+                        for j in range(n_p):
+                            for c in range(n_p):
+                                hr[i * q + k] += z[i * MAX_PARAMS + j] * jtj[j * n_p + c] * z[k * MAX_PARAMS + c]
+                    if hr[i * q + i] > maxdiag:
+                        maxdiag = hr[i * q + i]
+                # MINPACK-style gradient test: cosine between residuals and each direction.
+                stationary = True
+                for i in range(q):
+                    if fabs(gr[i]) > st.gtol * sqrt(hr[i * q + i] * cost) + 1e-300:
+                        stationary = False
+            if not stationary:
+                it += 1
+                for i in range(q):
+                    y[i] = gr[i]
+                    dg = hr[i * q + i] if hr[i * q + i] > 1e-12 * maxdiag else 1e-12 * maxdiag + 1e-300
+                    hr[i * q + i] += lam * dg
+                if cholesky_solve(q, hr, y) != 0:
+                    lam *= nu
+                    nu *= 2.0
+                    if lam > 1e20:
+                        stationary = True
+                    continue
+                for j in range(n_p):
+                    d[j] = 0.0
+                    for i in range(q):
+                        d[j] += z[i * MAX_PARAMS + j] * y[i]
+                # Truncate the step at the first inactive constraint it would cross.
+                t = 1.0
+                hit = -1
+                for c in range(n_con):
+                    if active[c]:
+                        continue
+                    ad = 0.0
+                    slack = b[c]
+                    for j in range(n_p):
+                        ad += A[c, j] * d[j]
+                        slack -= A[c, j] * p[j]
+                    if ad > 0.0:
+                        if slack < 0.0:
+                            slack = 0.0
+                        if slack < t * ad:
+                            t = slack / ad
+                            hit = c
+                if hit >= 0 and t <= 0.0:
+                    active[hit] = True
+                    continue
+                # ...and at the break of a piecewise model (HG12's G12 = 0.2), where the
+                # Jacobian jumps: stop there and decide on which side to go on.
+                kink_hit = False
+                if kinked and not pinned and d[1] != 0.0:
+                    ad = (pr.brk - p[1]) / d[1]
+                    if 0.0 < ad <= t:
+                        t = ad
+                        hit = -1
+                        kink_hit = True
+                for j in range(n_p):
+                    p_new[j] = p[j] + t * d[j]
+                if hit >= 0:
+                    snap_to(A, b, hit, n_p, p_new)
+                if kink_hit:
+                    p_new[1] = pr.brk
+                pred = 0.0
+                for j in range(n_p):
+                    pred += 2.0 * t * d[j] * jtr[j]
+                    for c in range(n_p):
+                        pred -= t * t * d[j] * jtj[j * n_p + c] * d[c]
+                if hit < 0 and not kink_hit and lam < 1.0 and pred <= st.ftol * cost:
+                    # The nearly undamped step would lower chi2 by less than its rounding
+                    # error: this is the optimum to machine precision.
                     stationary = True
-        if stationary:
-            maxdiag = 0.0
-            for j in range(n_p):
-                if not fixed[j] and jtj[j * n_p + j] > maxdiag:
-                    maxdiag = jtj[j * n_p + j]
-            if pinned and releases < 8 and leave_kink(pr, mix, p, &cost, jtj, jtr,
-                                                      st.gtol * sqrt(maxdiag * cost) + 1e-300):
-                releases += 1
-                pinned = False
-                fx[1] = 0
-                lam = 1e-5
-                nu = 2.0
-                stationary = False
-                continue
-            if releases < 8 and release_one(pr, fx, A, active, n_con, jtr,
-                                            st.gtol * sqrt(maxdiag * cost) + 1e-300):
-                releases += 1
-                lam = 1e-5
-                nu = 2.0
-                stationary = False
-                continue
-            flags |= CONVERGED
+                elif accumulate(pr, mix, p_new, &cost_new, jtj_new, jtr_new) == 0 and cost_new <= cost:
+                    stationary = True
+                    for j in range(n_p):
+                        if fabs(p_new[j] - p[j]) > st.xtol * (fabs(p[j]) + st.xtol):
+                            stationary = False
+                    if cost - cost_new <= st.ftol * cost and pred <= st.ftol * cost:
+                        stationary = True
+                    for j in range(n_p):
+                        p[j] = p_new[j]
+                    for j in range(n_p * n_p):
+                        jtj[j] = jtj_new[j]
+                    for j in range(n_p):
+                        jtr[j] = jtr_new[j]
+                    cost_old = cost
+                    cost = cost_new
+                    if hit >= 0:
+                        active[hit] = True
+                        stationary = False
+                    if kink_hit:
+                        pinned = True
+                        fx[1] = 1
+                        stationary = False
+                    # Nielsen's (1999) damping update from the gain ratio.
+                    rho = (cost_old - cost) / pred if pred > 0.0 else 0.0
+                    rho = 2.0 * rho - 1.0
+                    rho = 1.0 - rho * rho * rho
+                    lam *= rho if rho > 1.0 / 3.0 else 1.0 / 3.0
+                    if lam < 1e-15:
+                        lam = 1e-15
+                    nu = 2.0
+                else:
+                    lam *= nu
+                    nu *= 2.0
+                    if lam > 1e20:
+                        stationary = True
+            if stationary:
+                maxdiag = 0.0
+                for j in range(n_p):
+                    if not fixed[j] and jtj[j * n_p + j] > maxdiag:
+                        maxdiag = jtj[j * n_p + j]
+                if pinned and releases < 8 and leave_kink(pr, mix, p, fixed, &cost, jtj, jtr,
+                                                          st.gtol * sqrt(maxdiag * cost) + 1e-300):
+                    releases += 1
+                    pinned = False
+                    fx[1] = 0
+                    lam = 1e-5
+                    nu = 2.0
+                    stationary = False
+                    continue
+                if releases < 8 and release_one(pr, fx, A, active, n_con, jtr,
+                                                st.gtol * sqrt(maxdiag * cost) + 1e-300):
+                    releases += 1
+                    lam = 1e-5
+                    nu = 2.0
+                    stationary = False
+                    continue
+                flags |= CONVERGED
+                break
+        if attempt == 1:
+            if best_cost < cost:
+                cost = best_cost
+                flags = best_flags
+                for j in range(n_p):
+                    p[j] = best_p[j]
+                    jtr[j] = best_jtr[j]
+                for j in range(n_p * n_p):
+                    jtj[j] = best_jtj[j]
             break
+        # A model with a break (HG12) can have one local minimum on each side of it.
+        # Where chi2 falls from the break into the other side, search that side too.
+        maxdiag = 0.0
+        for j in range(n_p):
+            if not fixed[j] and jtj[j * n_p + j] > maxdiag:
+                maxdiag = jtj[j * n_p + j]
+        if not (kinked and (flags & CONVERGED) and not pinned and
+                other_side(pr, mix, p, fixed, A, b, p_new,
+                           st.gtol * sqrt(maxdiag * cost) + 1e-300)):
+            break
+        best_cost = cost
+        best_flags = flags
+        for j in range(n_p):
+            best_p[j] = p[j]
+            best_jtr[j] = jtr[j]
+            p[j] = p_new[j]
+        for j in range(n_p * n_p):
+            best_jtj[j] = jtj[j]
+        if accumulate(pr, mix, p, &cost, jtj, jtr) != 0:
+            cost = INFINITY
     if not (flags & CONVERGED):
         flags |= MAX_ITER
     n_iter[0] = it
@@ -443,8 +489,54 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     return flags
 
 
+cdef bint other_side(const Problem* pr, const double[:, :, ::1] mix, const double* p,
+                     const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
+                     double* q, double tol) noexcept nogil:
+    """Whether chi2 falls from the break into the piece ``p`` is not on.
+
+    ``q`` receives the break approached from that side, with H at its best value
+    there (unless fixed), as the start of a search on that side.
+    """
+    cdef double jtj_q[MAX_PARAMS * MAX_PARAMS]
+    cdef double jtr_q[MAX_PARAMS]
+    cdef double coef[MAX_BASIS]
+    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef double cost_q, m, sw = 0.0, swr = 0.0, slack
+    cdef int j, c, n_p = pr.n_p
+    cdef bint right = p[1] < pr.brk
+    cdef Py_ssize_t row
+    for j in range(n_p):
+        q[j] = p[j]
+    q[1] = pr.brk if right else nextafter(pr.brk, -INFINITY)
+    for c in range(A.shape[0]):
+        slack = b[c]
+        for j in range(n_p):
+            slack -= A[c, j] * q[j]
+        if slack < -1e-12 * (1.0 + fabs(b[c])) and A[c, 0] == 0.0:
+            return False
+    if not fixed[0]:
+        mix_coefficients(pr.n_basis, n_p, q, mix, pr.brk, coef, dcoef)
+        for row in range(pr.start, pr.stop):
+            if model_point(pr.phi + row * pr.n_basis, pr.n_basis, n_p, 0.0, coef, dcoef,
+                           pr.log_flux, &m, NULL) != 0:
+                return False
+            sw += pr.w[row]
+            swr += pr.w[row] * (pr.y[row] - m)
+        q[0] = swr / sw
+        for c in range(A.shape[0]):
+            slack = b[c]
+            for j in range(n_p):
+                slack -= A[c, j] * q[j]
+            if slack < 0.0:
+                snap_to(A, b, c, n_p, q)
+    if accumulate(pr, mix, q, &cost_q, jtj_q, jtr_q) != 0:
+        return False
+    return jtr_q[1] > tol if right else jtr_q[1] < -tol
+
+
 cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
-                     double* cost, double* jtj, double* jtr, double tol) noexcept nogil:
+                     const unsigned char* fixed, double* cost, double* jtj, double* jtr,
+                     double tol) noexcept nogil:
     """At the break of a piecewise model: move just off it if chi2 falls on one side.
 
     ``jtj``, ``jtr`` and ``cost`` hold the values at the break (the right-hand piece).
@@ -462,7 +554,15 @@ cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
     for j in range(n_p):
         left[j] = p[j]
     left[1] = nextafter(pr.brk, -INFINITY)
-    if accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0 or jtr_l[1] >= -tol:
+    if accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0:
+        return False
+    if not fixed[0] and jtj_l[0] > 0.0:
+        # The pieces need not join exactly (HG12's published coefficients leave a
+        # jump of ~1e-4 mag): re-optimise H on the left before reading the slope.
+        left[0] += jtr_l[0] / jtj_l[0]
+        if accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0:
+            return False
+    if jtr_l[1] >= -tol:
         return False
     for j in range(n_p):
         p[j] = left[j]

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_counts", "group_extrema", "group_mean", "group_quantile", "group_index"]
+__all__ = ["group_counts", "group_extrema", "group_index", "group_mean", "group_quantile"]
 
 
-def group_index(
-    object_index: np.ndarray, band_index: np.ndarray, n_bands: int
-) -> np.ndarray:
+def group_index(object_index: np.ndarray, band_index: np.ndarray, n_bands: int) -> np.ndarray:
     """Code ``object * n_bands + band`` per row; -1 where the band is not used (-1)."""
     return np.where(band_index >= 0, object_index * n_bands + band_index, -1)
 
@@ -51,9 +49,7 @@ def group_extrema(
     return low, high
 
 
-def group_quantile(
-    values: np.ndarray, group: np.ndarray, n_groups: int, q: float
-) -> np.ndarray:
+def group_quantile(values: np.ndarray, group: np.ndarray, n_groups: int, q: float) -> np.ndarray:
     """Quantile ``q`` of ``values`` in each group (linear interpolation, as numpy's default)."""
     keep = np.flatnonzero(group >= 0)
     order = keep[np.lexsort((values[keep], group[keep]))]

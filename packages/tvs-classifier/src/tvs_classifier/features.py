@@ -14,8 +14,13 @@ Examples
 >>> from tvs_classifier.lightcurves import LightCurves
 >>> t = np.arange(60) * 0.37
 >>> table = pd.DataFrame(
-...     {"object_id": "v1", "mjd": t, "band": np.where(np.arange(60) % 2, "g", "r"),
-...      "mag": np.where(np.arange(60) % 2, 16.5, 16.2), "mag_err": 0.01}
+...     {
+...         "object_id": "v1",
+...         "mjd": t,
+...         "band": np.where(np.arange(60) % 2, "g", "r"),
+...         "mag": np.where(np.arange(60) % 2, 16.5, 16.2),
+...         "mag_err": 0.01,
+...     }
 ... )
 >>> feats = compute_features(LightCurves.from_table(table), {"v1": 0.55}, bands=("g", "r"))
 >>> round(float(feats.loc["v1", "color_g_r"]), 2), int(feats.loc["v1", "n_g"])
@@ -65,8 +70,13 @@ def compute_features(
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame(
-    ...     {"object_id": 3, "mjd": np.arange(10.0), "band": "i",
-    ...      "mag": np.linspace(15, 16, 10), "mag_err": 0.1}
+    ...     {
+    ...         "object_id": 3,
+    ...         "mjd": np.arange(10.0),
+    ...         "band": "i",
+    ...         "mag": np.linspace(15, 16, 10),
+    ...         "mag_err": 0.1,
+    ...     }
     ... )
     >>> f = compute_features(LightCurves.from_table(table), [2.0], bands=("i", "z"))
     >>> f.columns.tolist()
@@ -91,7 +101,9 @@ def compute_features(
     counts, mean, amplitude = counts.reshape(shape), mean.reshape(shape), amplitude.reshape(shape)
     period = aligned_periods(light_curves, periods)
     with np.errstate(invalid="ignore", divide="ignore"):
-        columns: dict[str, np.ndarray] = {"log10_period": np.log10(np.where(period > 0, period, np.nan))}
+        columns: dict[str, np.ndarray] = {
+            "log10_period": np.log10(np.where(period > 0, period, np.nan))
+        }
     for k, band in enumerate(bands):
         columns[f"n_{band}"] = counts[:, k]
         columns[f"mean_{band}"] = mean[:, k]

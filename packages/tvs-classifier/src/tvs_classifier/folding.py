@@ -16,7 +16,9 @@ from ._grouped import group_index, group_mean
 __all__ = ["fold", "phase_of_maximum"]
 
 
-def fold(mjd: np.ndarray, period: float | np.ndarray, epoch: float | np.ndarray = 0.0) -> np.ndarray:
+def fold(
+    mjd: np.ndarray, period: float | np.ndarray, epoch: float | np.ndarray = 0.0
+) -> np.ndarray:
     """Phase in ``[0, 1)`` of each time for a period and an epoch of phase 0.
 
     Parameters

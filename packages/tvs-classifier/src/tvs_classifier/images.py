@@ -16,8 +16,13 @@ Examples
 >>> from tvs_classifier.lightcurves import LightCurves
 >>> t = np.linspace(60000, 60050, 60)
 >>> table = pd.DataFrame(
-...     {"object_id": 1, "mjd": t, "band": "g",
-...      "mag": 17 + 0.3 * np.sin(2 * np.pi * t / 0.5), "mag_err": 0.02}
+...     {
+...         "object_id": 1,
+...         "mjd": t,
+...         "band": "g",
+...         "mag": 17 + 0.3 * np.sin(2 * np.pi * t / 0.5),
+...         "mag_err": 0.02,
+...     }
 ... )
 >>> rendered = render_images(LightCurves.from_table(table), [0.5], height=16, width=32)
 >>> rendered.images.shape, rendered.mask[0].tolist()
@@ -59,8 +64,11 @@ class LightCurveImages:
     Examples
     --------
     >>> images = LightCurveImages(
-    ...     np.zeros((1, 4, 8, 2), np.float32), np.ones((1, 2), bool), np.array([1]),
-    ...     ("g", "r"), np.zeros(1)
+    ...     np.zeros((1, 4, 8, 2), np.float32),
+    ...     np.ones((1, 2), bool),
+    ...     np.array([1]),
+    ...     ("g", "r"),
+    ...     np.zeros(1),
     ... )
     >>> images.images.shape[-1] == len(images.bands)
     True
@@ -102,8 +110,7 @@ def rasterize(
 
     Examples
     --------
-    >>> img = rasterize(np.array([0.0]), np.array([1.0]), np.array([0]), np.array([0]),
-    ...                 1, 1, 4, 8)
+    >>> img = rasterize(np.array([0.0]), np.array([1.0]), np.array([0]), np.array([0]), 1, 1, 4, 8)
     >>> np.argwhere(img[0, :, :, 0]).tolist()
     [[3, 0], [3, 4]]
     """
@@ -168,8 +175,13 @@ def render_images(
     >>> import pandas as pd
     >>> t = np.arange(40) * 0.7
     >>> table = pd.DataFrame(
-    ...     {"object_id": "a", "mjd": t, "band": np.where(np.arange(40) % 2, "g", "r"),
-    ...      "mag": 16 + 0.2 * np.sin(2 * np.pi * t / 1.3), "mag_err": 0.01}
+    ...     {
+    ...         "object_id": "a",
+    ...         "mjd": t,
+    ...         "band": np.where(np.arange(40) % 2, "g", "r"),
+    ...         "mag": 16 + 0.2 * np.sin(2 * np.pi * t / 1.3),
+    ...         "mag_err": 0.01,
+    ...     }
     ... )
     >>> out = render_images(LightCurves.from_table(table), {"a": 1.3}, bands=("g", "r"))
     >>> out.images.shape, out.mask.tolist()
@@ -210,9 +222,7 @@ def render_images(
     safe = np.where(span > 0, span, 1.0)
     at = np.maximum(group, 0)
     scaled = np.where(span[at] > 0, (mag - low[at]) / safe[at], 0.5)
-    images = rasterize(
-        phase, scaled, object_index, band_index, n_objects, n_bands, height, width
-    )
+    images = rasterize(phase, scaled, object_index, band_index, n_objects, n_bands, height, width)
     return LightCurveImages(
         images=images,
         mask=enough.reshape(n_objects, n_bands),

@@ -10,8 +10,8 @@ way in, `LightCurves.from_table` checks and cleans it:
 * rows with a missing id or band, a non-finite time or magnitude, or a NaN,
   infinite, zero or negative error are dropped **and counted**;
 * exact duplicate rows are dropped; several different measurements of one object
-  in one band at the same time are merged (inverse-variance weighted mean), kept
-  first, or refused, as ``duplicates=`` says;
+  in one band at the same time are merged (inverse-variance weighted mean, smallest
+  error), kept first, or refused, as ``duplicates=`` says;
 * band names are normalised (see `tvs_classifier.bands`);
 * rows are sorted by object (in order of first appearance) and time.
 
@@ -154,8 +154,13 @@ class LightCurves:
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame(
-    ...     {"object_id": [7, 7], "mjd": [1.0, 2.0], "band": ["r", "r"],
-    ...      "mag": [15.0, 15.2], "mag_err": [0.01, 0.01]}
+    ...     {
+    ...         "object_id": [7, 7],
+    ...         "mjd": [1.0, 2.0],
+    ...         "band": ["r", "r"],
+    ...         "mag": [15.0, 15.2],
+    ...         "mag_err": [0.01, 0.01],
+    ...     }
     ... )
     >>> lcs = LightCurves.from_table(table)
     >>> lcs.object_ids.tolist(), lcs.n_points.tolist()
@@ -189,8 +194,10 @@ class LightCurves:
             (see `tvs_classifier.bands.normalize_band`).
         duplicates : {"mean", "first", "raise"}
             What to do with several different measurements of one object in one band
-            at one time: merge them into their inverse-variance weighted mean (the
-            error is that of the mean), keep the first, or raise `LightCurveError`.
+            at one time: merge them into their inverse-variance weighted mean, keep the
+            first, or raise `LightCurveError`. A merged error is the smallest of the
+            errors merged, not the error of the mean: measurements at one time are
+            usually of one exposure (e.g. re-processed alerts), so not independent.
             Exact duplicate rows are always dropped and counted.
 
         Returns
@@ -208,12 +215,23 @@ class LightCurves:
         --------
         >>> import pandas as pd
         >>> raw = pd.DataFrame(
-        ...     {"oid": ["x", "x", "x"], "t": [3.0, 1.0, 1.0], "filter": ["g"] * 3,
-        ...      "m": [17.0, 17.2, 17.4], "e": [0.1, 0.1, -0.1]}
+        ...     {
+        ...         "oid": ["x", "x", "x"],
+        ...         "t": [3.0, 1.0, 1.0],
+        ...         "filter": ["g"] * 3,
+        ...         "m": [17.0, 17.2, 17.4],
+        ...         "e": [0.1, 0.1, -0.1],
+        ...     }
         ... )
         >>> lcs = LightCurves.from_table(
-        ...     raw, columns={"oid": "object_id", "t": "mjd", "filter": "band",
-        ...                   "m": "mag", "e": "mag_err"}
+        ...     raw,
+        ...     columns={
+        ...         "oid": "object_id",
+        ...         "t": "mjd",
+        ...         "filter": "band",
+        ...         "m": "mag",
+        ...         "e": "mag_err",
+        ...     },
         ... )
         >>> lcs.table["mjd"].tolist(), lcs.report.dropped["bad_mag_err"]
         ([1.0, 3.0], 1)
@@ -296,8 +314,13 @@ class LightCurves:
         --------
         >>> import pandas as pd
         >>> table = pd.DataFrame(
-        ...     {"object_id": [1, 1], "mjd": [1.0, 2.0], "band": ["r", "g"],
-        ...      "mag": [15.0, 15.2], "mag_err": [0.01, 0.01]}
+        ...     {
+        ...         "object_id": [1, 1],
+        ...         "mjd": [1.0, 2.0],
+        ...         "band": ["r", "g"],
+        ...         "mag": [15.0, 15.2],
+        ...         "mag_err": [0.01, 0.01],
+        ...     }
         ... )
         >>> LightCurves.from_table(table).band_index(("g", "r")).tolist()
         [1, 0]
@@ -328,8 +351,13 @@ class LightCurves:
         --------
         >>> import pandas as pd
         >>> table = pd.DataFrame(
-        ...     {"object_id": [1, 2], "mjd": [1.0, 2.0], "band": ["r", "g"],
-        ...      "mag": [15.0, 15.2], "mag_err": [0.01, 0.01]}
+        ...     {
+        ...         "object_id": [1, 2],
+        ...         "mjd": [1.0, 2.0],
+        ...         "band": ["r", "g"],
+        ...         "mag": [15.0, 15.2],
+        ...         "mag_err": [0.01, 0.01],
+        ...     }
         ... )
         >>> len(LightCurves.from_table(table).select([2]))
         1
@@ -430,12 +458,13 @@ def _merge_same_time(frame: pd.DataFrame, policy: str) -> tuple[pd.DataFrame, in
         return merged, n_extra
     weight = 1.0 / frame["mag_err"].to_numpy() ** 2
     work = frame.assign(_w=weight, _wm=weight * frame["mag"].to_numpy())
-    sums = work.groupby(key, sort=False, dropna=False)[["_w", "_wm"]].sum()
+    groups = work.groupby(key, sort=False, dropna=False)
+    sums = groups[["_w", "_wm"]].sum()
+    smallest = groups["mag_err"].min()
     first_rows = frame.drop_duplicates(key, keep="first", ignore_index=True)
     index = pd.MultiIndex.from_frame(first_rows[key])
-    w = sums["_w"].reindex(index).to_numpy()
-    wm = sums["_wm"].reindex(index).to_numpy()
-    merged = first_rows.assign(mag=wm / w, mag_err=1.0 / np.sqrt(w))
+    mean = (sums["_wm"] / sums["_w"]).reindex(index).to_numpy()
+    merged = first_rows.assign(mag=mean, mag_err=smallest.reindex(index).to_numpy())
     return merged, n_extra
 
 

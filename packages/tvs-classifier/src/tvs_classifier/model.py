@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import keras
 
-__all__ = ["IMAGE_INPUT", "FEATURE_INPUT", "build_model"]
+__all__ = ["FEATURE_INPUT", "IMAGE_INPUT", "build_model"]
 
 #: Name of the image input (shape height x width x bands).
 IMAGE_INPUT = "images"

@@ -38,6 +38,10 @@ __all__ = ["PeriodError", "PeriodResult", "find_period", "find_periods"]
 
 #: Fewest measurements a period search accepts.
 MIN_POINTS = 8
+#: Frequencies of the fine grid on which the highest coarse peak is refined.
+_REFINE_STEPS = 41
+#: Fewest measurements of a band for it to take part in a search (sparser bands are left out).
+MIN_BAND_POINTS = 5
 
 
 class PeriodError(ValueError):
@@ -66,7 +70,8 @@ class PeriodResult:
     fap_method : str
         ``"baluev"`` or ``"baluev_band_centred"``.
     n_points, n_bands : int
-        Measurements and bands used.
+        Measurements and bands used (bands with fewer than `MIN_BAND_POINTS`
+        points are left out of the search).
 
     Examples
     --------
@@ -154,32 +159,41 @@ def find_period(
             "min_period must be positive and below max_period (default: the baseline)"
         )
     f_min, f_max = 1.0 / longest, 1.0 / min_period
+    t, y, dy, bands = _drop_sparse_bands(t, y, dy, bands)
     unique_bands = np.unique(bands)
     if unique_bands.size > 1:
         periodogram = LombScargleMultiband(t, y, bands, dy, nterms_base=nterms, nterms_band=1)
         frequency = periodogram.autofrequency(
             samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
         )
-        power = periodogram.power(frequency, method=multiband_method, sb_method="auto")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            power = periodogram.power(frequency, method=multiband_method, sb_method="auto")
         method = "lomb_scargle_multiband"
     else:
         periodogram = LombScargle(t, y, dy, nterms=nterms)
         frequency = periodogram.autofrequency(
             samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
         )
-        power = periodogram.power(frequency, method="fast" if nterms == 1 else "fastchi2")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            power = periodogram.power(frequency, method="fast" if nterms == 1 else "fastchi2")
         method = "lomb_scargle"
-    power = np.nan_to_num(np.asarray(power, dtype=np.float64), nan=0.0)
+    power = np.asarray(power, dtype=np.float64)
+    if not np.isfinite(power).any() or np.nanmax(power) <= 0:
+        raise PeriodError(
+            "the periodogram has no finite positive power (constant or degenerate data): "
+            "no period can be found"
+        )
+    power = np.nan_to_num(power, nan=0.0)
     peak = int(np.argmax(power))
-    best = float(frequency[peak])
     half_width = _half_width_at_half_maximum(frequency, power, peak)
+    best, peak_power = _refine_peak(periodogram, frequency, peak, float(power[peak]))
     fap, fap_method = _false_alarm_probability(
         t, y, dy, bands, best, f_min, f_max, samples_per_peak, nterms
     )
     return PeriodResult(
         period=1.0 / best,
         period_err=half_width / best**2,
-        power=float(power[peak]),
+        power=peak_power,
         false_alarm_probability=fap,
         method=method,
         fap_method=fap_method,
@@ -221,8 +235,13 @@ def find_periods(
     >>> rng = np.random.default_rng(3)
     >>> t = np.sort(rng.uniform(60000, 60100, 80))
     >>> table = pd.DataFrame(
-    ...     {"object_id": "star", "mjd": t, "band": "r",
-    ...      "mag": 16 + 0.2 * np.sin(2 * np.pi * t / 0.8), "mag_err": 0.01}
+    ...     {
+    ...         "object_id": "star",
+    ...         "mjd": t,
+    ...         "band": "r",
+    ...         "mag": 16 + 0.2 * np.sin(2 * np.pi * t / 0.8),
+    ...         "mag_err": 0.01,
+    ...     }
     ... )
     >>> lcs = LightCurves.from_table(table)
     >>> out = find_periods(lcs, progress=False, min_period=0.2, max_period=5)
@@ -295,6 +314,46 @@ def _check_series(
     if not (np.isfinite(dy).all() and (dy > 0).all()):
         raise PeriodError("mag_err must be finite and positive: drop or fix those measurements")
     return t, y, dy, bands.astype(str)
+
+
+def _drop_sparse_bands(
+    t: np.ndarray, y: np.ndarray, dy: np.ndarray, bands: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Leave out bands with fewer than `MIN_BAND_POINTS` points (they break the fit)."""
+    _, index, counts = np.unique(bands, return_inverse=True, return_counts=True)
+    keep = counts[index] >= MIN_BAND_POINTS
+    if keep.sum() < MIN_POINTS:
+        raise PeriodError(
+            f"only {int(keep.sum())} measurements in bands with at least {MIN_BAND_POINTS} "
+            f"points each: a period search needs at least {MIN_POINTS}"
+        )
+    return t[keep], y[keep], dy[keep], bands[keep]
+
+
+def _refine_peak(
+    periodogram: object, frequency: np.ndarray, peak: int, peak_power: float
+) -> tuple[float, float]:
+    """Frequency and power of the peak on a fine grid spanning its neighbouring grid steps.
+
+    The coarse grid (``samples_per_peak`` steps per peak width) places the peak to within
+    half a step; evaluating the exact (not the approximate fast) periodogram on
+    `_REFINE_STEPS` frequencies around it removes most of that error.
+    """
+    from astropy.timeseries import LombScargleMultiband
+
+    low = frequency[max(peak - 1, 0)]
+    high = frequency[min(peak + 1, frequency.size - 1)]
+    fine = np.linspace(low, high, _REFINE_STEPS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if isinstance(periodogram, LombScargleMultiband):
+            power = periodogram.power(fine, method="fast", sb_method="cython")
+        else:
+            power = periodogram.power(fine, method="cython" if periodogram.nterms == 1 else "chi2")
+    power = np.nan_to_num(np.asarray(power, dtype=np.float64), nan=0.0)
+    best = int(np.argmax(power))
+    if power[best] <= 0:
+        return float(frequency[peak]), peak_power
+    return float(fine[best]), float(power[best])
 
 
 def _half_width_at_half_maximum(frequency: np.ndarray, power: np.ndarray, peak: int) -> float:

@@ -7,8 +7,7 @@ Examples
 >>> import numpy as np
 >>> import pandas as pd
 >>> t = np.linspace(0, 30, 80)
->>> lc = pd.DataFrame({"mjd": t, "band": "g", "mag": 15 + 0.2 * np.sin(t / 0.3),
-...                    "mag_err": 0.02})
+>>> lc = pd.DataFrame({"mjd": t, "band": "g", "mag": 15 + 0.2 * np.sin(t / 0.3), "mag_err": 0.02})
 >>> ax = plot_folded(lc, period=2 * np.pi * 0.3)
 >>> ax.get_xlabel()
 'phase'
@@ -89,8 +88,14 @@ def plot_folded(
 
     Examples
     --------
-    >>> lc = pd.DataFrame({"mjd": [0.0, 0.1, 0.2], "band": ["r"] * 3,
-    ...                    "mag": [15.0, 15.2, 15.1], "mag_err": [0.01] * 3})
+    >>> lc = pd.DataFrame(
+    ...     {
+    ...         "mjd": [0.0, 0.1, 0.2],
+    ...         "band": ["r"] * 3,
+    ...         "mag": [15.0, 15.2, 15.1],
+    ...         "mag_err": [0.01] * 3,
+    ...     }
+    ... )
     >>> ax = plot_folded(lc, 0.3, title="demo")
     >>> ax.get_title(), bool(ax.yaxis_inverted())
     ('demo', True)
@@ -107,7 +112,13 @@ def plot_folded(
         y = np.tile(light_curve["mag"].to_numpy()[rows], 2)
         err = np.tile(light_curve["mag_err"].to_numpy()[rows], 2)
         ax.errorbar(
-            x, y, yerr=err, fmt="o", ms=2.5, lw=0.6, color=band_color(str(band), position),
+            x,
+            y,
+            yerr=err,
+            fmt="o",
+            ms=2.5,
+            lw=0.6,
+            color=band_color(str(band), position),
             label=str(band),
         )
     ax.set_xlim(0.0, 2.0)
@@ -184,8 +195,15 @@ def plot_gallery(
     >>> from tvs_classifier.images import render_images
     >>> from tvs_classifier.lightcurves import LightCurves
     >>> t = np.arange(30) * 0.77
-    >>> table = pd.DataFrame({"object_id": "s", "mjd": t, "band": "g",
-    ...                       "mag": 15 + 0.1 * np.sin(2 * np.pi * t / 0.6), "mag_err": 0.01})
+    >>> table = pd.DataFrame(
+    ...     {
+    ...         "object_id": "s",
+    ...         "mjd": t,
+    ...         "band": "g",
+    ...         "mag": 15 + 0.1 * np.sin(2 * np.pi * t / 0.6),
+    ...         "mag_err": 0.01,
+    ...     }
+    ... )
     >>> lcs = LightCurves.from_table(table)
     >>> periods = pd.DataFrame({"object_id": ["s"], "period": [0.6]})
     >>> fig = plot_gallery(lcs, periods, render_images(lcs, periods, bands=("g",)))
@@ -204,7 +222,10 @@ def plot_gallery(
     columns = max(1, min(columns, len(shown)))
     rows = max(1, -(-len(shown) // columns))
     fig, axes = plt.subplots(
-        rows, 2 * columns, figsize=(4.2 * columns * 1.6, 2.3 * rows), squeeze=False,
+        rows,
+        2 * columns,
+        figsize=(4.2 * columns * 1.6, 2.3 * rows),
+        squeeze=False,
         gridspec_kw={"width_ratios": [1.6, 1.0] * columns},
     )
     for ax in axes.ravel():
@@ -217,11 +238,15 @@ def plot_gallery(
         period = float(period_of[object_id])
         label = f" {labels[object_id]}" if labels and object_id in labels else ""
         plot_folded(
-            light_curves[object_id], period, phase_offset=float(images.phase_offset[index]),
-            ax=ax_curve, title=f"{object_id}{label}  P={period:.5g} d",
+            light_curves[object_id],
+            period,
+            phase_offset=float(images.phase_offset[index]),
+            ax=ax_curve,
+            title=f"{object_id}{label}  P={period:.5g} d",
         )
-        ax_image.imshow(image_rgb(images.images[index], images.bands), aspect="auto",
-                        interpolation="nearest")
+        ax_image.imshow(
+            image_rgb(images.images[index], images.bands), aspect="auto", interpolation="nearest"
+        )
         ax_image.set_xticks([])
         ax_image.set_yticks([])
         ax_image.set_title("image", fontsize="small")

@@ -115,8 +115,13 @@ def read_light_curves(
     >>> import pandas as pd
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "dp1.parquet"
     >>> pd.DataFrame(
-    ...     {"diaObjectId": [9], "midpointMjdTai": [60610.0], "band": ["r"],
-    ...      "psfFlux": [1000.0], "psfFluxErr": [20.0]}
+    ...     {
+    ...         "diaObjectId": [9],
+    ...         "midpointMjdTai": [60610.0],
+    ...         "band": ["r"],
+    ...         "psfFlux": [1000.0],
+    ...         "psfFluxErr": [20.0],
+    ...     }
     ... ).to_parquet(path)
     >>> round(float(read_light_curves(path).table["mag"][0]), 2)
     23.9

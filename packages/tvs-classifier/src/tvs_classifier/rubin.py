@@ -17,8 +17,13 @@ Examples
 --------
 >>> import pandas as pd
 >>> dp1 = pd.DataFrame(
-...     {"diaObjectId": [1, 1], "midpointMjdTai": [60600.1, 60601.2], "band": ["g", "r"],
-...      "psfFlux": [3631.0, -5.0], "psfFluxErr": [36.31, 10.0]}
+...     {
+...         "diaObjectId": [1, 1],
+...         "midpointMjdTai": [60600.1, 60601.2],
+...         "band": ["g", "r"],
+...         "psfFlux": [3631.0, -5.0],
+...         "psfFluxErr": [36.31, 10.0],
+...     }
 ... )
 >>> lcs = from_dp1(dp1)
 >>> round(float(lcs.table["mag"][0]), 3), lcs.report.dropped["nonpositive_flux"]
@@ -129,14 +134,21 @@ def from_dp1(
     Examples
     --------
     >>> forced = pd.DataFrame(
-    ...     {"diaObjectId": [5, 5], "visit": [11, 12], "band": ["i", "i"],
-    ...      "psfFlux": [1000.0, 1100.0], "psfFluxErr": [10.0, 10.0]}
+    ...     {
+    ...         "diaObjectId": [5, 5],
+    ...         "visit": [11, 12],
+    ...         "band": ["i", "i"],
+    ...         "psfFlux": [1000.0, 1100.0],
+    ...         "psfFluxErr": [10.0, 10.0],
+    ...     }
     ... )
     >>> visits = pd.DataFrame({"visit": [11, 12], "expMidptMJD": [60623.2, 60624.3]})
     >>> from_dp1(forced, visits).table["mjd"].tolist()
     [60623.2, 60624.3]
     """
-    missing = [name for name in ("diaObjectId", "band", "psfFlux", "psfFluxErr") if name not in table]
+    missing = [
+        name for name in ("diaObjectId", "band", "psfFlux", "psfFluxErr") if name not in table
+    ]
     if missing:
         raise LightCurveError(
             f"the DP1 table has no column(s) {missing}; query DiaSource or "

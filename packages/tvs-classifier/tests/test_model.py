@@ -1,0 +1,55 @@
+"""The Keras 3 CNN + MLP builder: shapes, a forward pass, and bad arguments."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tvs_classifier.model import FEATURE_INPUT, IMAGE_INPUT, build_model
+
+
+def test_forward_pass_on_random_input():
+    model = build_model(5, image_shape=(16, 32, 2), n_features=6, filters=(4, 8, 8))
+    layer_names = [layer.name for layer in model.layers]
+    for name in ("conv7x7", "conv5x5", "conv3x3", "spatial_dropout1", "concatenate"):
+        assert name in layer_names
+    rng = np.random.default_rng(0)
+    inputs = {
+        IMAGE_INPUT: rng.uniform(0, 1, (3, 16, 32, 2)).astype("float32"),
+        FEATURE_INPUT: rng.normal(size=(3, 6)).astype("float32"),
+    }
+    probabilities = np.asarray(model(inputs, training=False))
+    assert probabilities.shape == (3, 5)
+    assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    assert (probabilities >= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_classes": 1}, "at least 2 classes"),
+        ({"n_classes": 3, "image_shape": (4, 4, 1)}, "too small"),
+        ({"n_classes": 3, "n_features": 0}, "must all be positive"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_model(**kwargs)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+def test_same_model_builds_and_runs_on_jax():
+    code = (
+        "import numpy as np; from tvs_classifier.model import build_model;"
+        "m = build_model(3, image_shape=(8, 16, 1), n_features=2, filters=(2, 2, 2));"
+        "p = np.asarray(m({'images': np.zeros((2, 8, 16, 1), 'float32'),"
+        " 'features': np.zeros((2, 2), 'float32')}));"
+        "assert p.shape == (2, 3), p.shape; import keras; print(keras.backend.backend())"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("jax")
