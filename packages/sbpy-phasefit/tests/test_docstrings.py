@@ -13,6 +13,7 @@ MODULES = [
     "sbpy_phasefit.models",
     "sbpy_phasefit.fit",
     "sbpy_phasefit.results",
+    "sbpy_phasefit.fitter",
     "sbpy_phasefit.plotting",
     "sbpy_phasefit.datasets",
     "sbpy_phasefit.cli",

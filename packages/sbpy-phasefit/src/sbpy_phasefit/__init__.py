@@ -20,8 +20,9 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
     __version__ = "0+unknown"
 
 from .fit import fit_phase_curves
+from .fitter import PhaseFitter
 from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model
-from .results import FitFlag, to_sbpy
+from .results import FitFlag, to_sbpy, to_ssobject
 
 __all__ = [
     "HG",
@@ -30,9 +31,11 @@ __all__ = [
     "HG12PEN16",
     "MODELS",
     "FitFlag",
+    "PhaseFitter",
     "Linear",
     "__version__",
     "fit_phase_curves",
     "get_model",
     "to_sbpy",
+    "to_ssobject",
 ]

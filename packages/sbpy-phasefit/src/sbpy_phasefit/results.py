@@ -36,7 +36,7 @@ from astropy.table import QTable
 
 from .models import PhaseFunction, get_model
 
-__all__ = ["FitFlag", "describe_flags", "make_table", "model_of", "to_sbpy"]
+__all__ = ["FitFlag", "describe_flags", "make_table", "model_of", "to_sbpy", "to_ssobject"]
 
 
 class FitFlag(enum.IntFlag):
@@ -168,3 +168,60 @@ def to_sbpy(table: QTable):
     """
     model = model_of(table)
     return model.to_sbpy(*(table[name] for name in model.param_names))
+
+
+def to_ssobject(table: QTable, band: str | None = None) -> QTable:
+    """H, G12 fits under the per-band column names of Rubin's SSObject table.
+
+    One row per object (``ssObjectId``) and, per band, ``{b}_H``, ``{b}_HErr``,
+    ``{b}_G12``, ``{b}_G12Err``, ``{b}_H_{b}_G12_Cov``, ``{b}_Chi2``, ``{b}_Ndata``,
+    ``{b}_phaseAngleMin`` and ``{b}_phaseAngleMax`` (the naming of the Rubin
+    SSObject schema with underscores; NaN or 0 where an object has no fit in a band).
+
+    Parameters
+    ----------
+    table : astropy.table.QTable
+        Result of an HG12 or HG12PEN16 fit, with a ``band`` column (as the command
+        line writes with ``--band-col``) or fitted in one band.
+    band : str, optional
+        The band of a table without a ``band`` column.
+
+    Examples
+    --------
+    >>> from sbpy_phasefit import fit_phase_curves
+    >>> t = fit_phase_curves([1, 5, 10, 20], [7.0, 7.3, 7.5, 7.9], [9, 9, 9, 9], model="HG12")
+    >>> to_ssobject(t, band="r").colnames[:4]
+    ['ssObjectId', 'r_H', 'r_HErr', 'r_G12']
+    """
+    if table.meta.get("param_names") != ["H", "G12"]:
+        raise ValueError("SSObject columns hold H, G12 fits; fit model='HG12' (or HG12PEN16)")
+    if "band" in table.colnames:
+        bands = table["band"]
+    elif band is not None:
+        bands = np.full(len(table), band)
+    else:
+        raise ValueError("the table has no band column: pass band=")
+    ids, index = np.unique(np.asarray(table["id"]), return_inverse=True)
+    out = QTable({"ssObjectId": ids})
+    for b in np.unique(bands):
+        rows = np.flatnonzero(bands == b)
+        where = index[rows]
+        columns = {
+            f"{b}_H": (u.Quantity(table["H"][rows]).to_value(u.mag), u.mag),
+            f"{b}_HErr": (u.Quantity(table["H_err"][rows]).to_value(u.mag), u.mag),
+            f"{b}_G12": (np.asarray(table["G12"][rows]), None),
+            f"{b}_G12Err": (np.asarray(table["G12_err"][rows]), None),
+            f"{b}_H_{b}_G12_Cov": (np.asarray(table["covariance"][rows])[:, 0, 1], u.mag),
+            f"{b}_Chi2": (np.asarray(table["chi2"][rows]), None),
+            f"{b}_phaseAngleMin": (u.Quantity(table["phase_min"][rows]).to_value(u.deg), u.deg),
+            f"{b}_phaseAngleMax": (u.Quantity(table["phase_max"][rows]).to_value(u.deg), u.deg),
+        }
+        for name, (values, unit) in columns.items():
+            column = np.full(len(ids), np.nan)
+            column[where] = values
+            out[name] = column if unit is None else column * unit
+        ndata = np.zeros(len(ids), dtype=np.int64)
+        ndata[where] = np.asarray(table["n_points"][rows])
+        out.add_column(ndata, name=f"{b}_Ndata", index=out.colnames.index(f"{b}_Chi2") + 1)
+    out.meta.update(model=table.meta.get("model"), covariance=table.meta.get("covariance"))
+    return out
