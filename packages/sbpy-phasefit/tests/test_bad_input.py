@@ -126,15 +126,19 @@ point_values = st.one_of(
     n=st.integers(0, 40),
     data=st.data(),
     model=st.sampled_from(sorted(MODELS)),
+    loss=st.sampled_from(["linear", "soft_l1", "cauchy"]),
+    clip=st.sampled_from([None, 2.0]),
 )
-def test_random_ragged_input_never_crashes(n, data, model):
+def test_random_ragged_input_never_crashes(n, data, model, loss, clip):
     phase = data.draw(arrays(np.float64, n, elements=point_values))
     mag = data.draw(arrays(np.float64, n, elements=st.one_of(st.floats(-5, 25), st.just(np.nan))))
     err = data.draw(
         arrays(np.float64, n, elements=st.one_of(st.floats(-0.1, 1.0), st.just(np.nan)))
     )
     ids = data.draw(arrays(np.int64, n, elements=st.integers(0, 5)))
-    table = fit_phase_curves(phase, mag, ids, err, model=model, invalid="flag", n_threads=2)
+    table = fit_phase_curves(
+        phase, mag, ids, err, model=model, invalid="flag", loss=loss, clip=clip, n_threads=2
+    )
     assert len(table) == np.unique(ids).size
     if n:
         counts = np.bincount(ids)[np.unique(ids)]

@@ -317,3 +317,113 @@ def test_global_optimum_by_profile_scan(name, g_true):
     resid = mag[:, None, :] - shapes
     best = np.sum((resid - resid.mean(axis=2, keepdims=True)) ** 2, axis=2).min(axis=1)
     assert np.all(table["chi2"] <= best + 1e-12)
+
+
+def test_ssobject_columns():
+    from astropy.table import vstack
+
+    from sbpy_phasefit import to_ssobject
+
+    alpha, mag, ids = simulate("HG12", 3, 12, noise=SIGMA)
+    err = np.full(mag.size, SIGMA)
+    g = fit_phase_curves(alpha, mag, ids, err, model="HG12")
+    r = fit_phase_curves(
+        alpha[ids > 0], mag[ids > 0] - 0.4, ids[ids > 0], err[ids > 0], model="HG12"
+    )
+    g["band"], r["band"] = "g", "r"
+    both = vstack([g, r], metadata_conflicts="silent")
+    both.meta = dict(g.meta)
+    sso = to_ssobject(both)
+    assert list(sso["ssObjectId"]) == [0, 1, 2]
+    for b in ("g", "r"):
+        for stem in (
+            "H",
+            "HErr",
+            "G12",
+            "G12Err",
+            "Chi2",
+            "Ndata",
+            "phaseAngleMin",
+            "phaseAngleMax",
+        ):
+            assert f"{b}_{stem}" in sso.colnames
+        assert f"{b}_H_{b}_G12_Cov" in sso.colnames
+    np.testing.assert_allclose(sso["g_H"].value, g["H"].value)
+    np.testing.assert_allclose(sso["g_H_g_G12_Cov"].value, g["covariance"][:, 0, 1])
+    assert np.isnan(sso["r_H"][0])
+    assert sso["r_Ndata"][0] == 0
+    np.testing.assert_allclose(sso["r_H"][1:].value, r["H"].value)
+    with pytest.raises(ValueError, match="H, G12"):
+        to_ssobject(fit_phase_curves(alpha, mag, ids, model="HG"), band="g")
+    with pytest.raises(ValueError, match="band="):
+        to_ssobject(_without_band(g))
+
+
+def _without_band(table):
+    out = table.copy()
+    del out["band"]
+    return out
+
+
+def _with_outliers(n_obj: int = 12, n_pts: int = 30):
+    rng = np.random.default_rng(2)
+    model = get_model("HG12")
+    alpha = rng.uniform(0.5, 30, (n_obj, n_pts))
+    mag = model.evaluate(alpha, 15.0, 0.5).value + rng.normal(0, SIGMA, alpha.shape)
+    mag[:, 3] += 0.8
+    mag[:, 7] -= 0.5
+    return alpha, mag
+
+
+@pytest.mark.parametrize("loss", ["soft_l1", "huber", "cauchy"])
+def test_robust_loss_equals_scipy(loss):
+    """A robust fit without clipping reaches scipy's robust least-squares optimum."""
+    alpha, mag = _with_outliers()
+    ids = np.repeat(np.arange(len(alpha)), alpha.shape[1])
+    table = fit_phase_curves(alpha.ravel(), mag.ravel(), ids, np.full(mag.size, SIGMA),
+                             model="HG12", loss=loss, f_scale=2.0)  # fmt: skip
+    model = get_model("HG12")
+    assert table.meta["loss"] == loss
+    for k in range(len(alpha)):
+        ref = least_squares(
+            lambda p, k=k: (model.evaluate(alpha[k], *p).value - mag[k]) / SIGMA,
+            [15.0, 0.3], bounds=([-np.inf, -0.0818919], [np.inf, 0.909714]), loss=loss,
+            f_scale=2.0, xtol=1e-15, ftol=1e-15, gtol=1e-15,
+        )  # fmt: skip
+        np.testing.assert_allclose(values(table, "HG12")[k], ref.x, rtol=0, atol=1e-6)
+        resid = (model.evaluate(alpha[k], *ref.x).value - mag[k]) / SIGMA
+        assert table["chi2"][k] == pytest.approx(np.sum(resid**2), rel=1e-6)
+
+
+def test_clipping_then_plain_refit_equals_clean_fit():
+    alpha, mag = _with_outliers()
+    n_obj, n_pts = alpha.shape
+    ids = np.repeat(np.arange(n_obj), n_pts)
+    table = fit_phase_curves(alpha.ravel(), mag.ravel(), ids, np.full(mag.size, SIGMA),
+                             model="HG12", loss="soft_l1", f_scale=2.0, clip=5.0)  # fmt: skip
+    keep = np.ones(n_pts, bool)
+    keep[[3, 7]] = False
+    clean = fit_phase_curves(alpha[:, keep].ravel(), mag[:, keep].ravel(),
+                             np.repeat(np.arange(n_obj), keep.sum()),
+                             np.full(n_obj * keep.sum(), SIGMA), model="HG12")  # fmt: skip
+    assert np.all(table["flags"] & FitFlag.CLIPPED)
+    assert np.all(table["flags"] & FitFlag.CONVERGED)
+    np.testing.assert_array_equal(table["n_points"], n_pts - 2)
+    np.testing.assert_array_equal(table["n_dropped"], 2)
+    np.testing.assert_allclose(values(table, "HG12"), values(clean, "HG12"), rtol=0, atol=1e-7)
+    np.testing.assert_allclose(table["chi2"], clean["chi2"], rtol=1e-7)
+    np.testing.assert_allclose(table["covariance"], clean["covariance"], rtol=1e-5)
+    np.testing.assert_allclose(table["phase_min"].value, clean["phase_min"].value)
+    # Plain least squares with clipping finds the same outliers here.
+    plain = fit_phase_curves(alpha.ravel(), mag.ravel(), ids, np.full(mag.size, SIGMA),
+                             model="HG12", clip=5.0)  # fmt: skip
+    assert np.all(plain["flags"] & FitFlag.CLIPPED)
+
+
+def test_robust_options_are_checked():
+    with pytest.raises(ValueError, match="loss must be"):
+        fit_phase_curves([1, 2, 3], [1, 2, 3], loss="l2")
+    with pytest.raises(ValueError, match="f_scale"):
+        fit_phase_curves([1, 2, 3], [1, 2, 3], loss="huber", f_scale=0)
+    with pytest.raises(ValueError, match="clip"):
+        fit_phase_curves([1, 2, 3], [1, 2, 3], clip=-1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import astropy.units as u
 import numpy as np
 import pytest
+from astropy.modeling.models import Gaussian1D
 from sbpy import photometry
 from sbpy.data import Obs
 
@@ -51,8 +52,33 @@ def test_linear_model_and_errors():
                            [0, 10, 20] * u.deg, [5.0, 5.4, 5.8] * u.mag)  # fmt: skip
     assert abs(fitted.S.quantity - 0.04 * u.mag / u.deg) < 1e-12 * u.mag / u.deg
     with pytest.raises(TypeError, match="not Gaussian1D"):
-        from astropy.modeling.models import Gaussian1D
-
         PhaseFitter()(Gaussian1D(), [1, 2, 3], [1, 2, 3])
     with pytest.raises(TypeError, match="pass options at creation"):
         PhaseFitter()(photometry.HG(), [0.1, 0.2], [1.0, 1.1], maxiter=5)
+
+
+def test_fit_obs_reproduces_rubin_vectors(test_vectors):
+    """Rubin's HG12 vectors (apparent magnitudes with distances) give back H and G12."""
+    from sbpy_phasefit import fit_obs
+
+    case = test_vectors["rubin_pipe_tasks_HG12"]
+    n = len(case["phase_angle_deg"])
+    obs = Obs.from_dict(
+        {
+            "targetname": ["test"] * n,
+            "alpha": case["phase_angle_deg"] * u.deg,
+            "mag": case["mag_apparent_expected"] * u.mag,
+            "magerr": [case["mag_sigma"]] * n * u.mag,
+            "rh": case["rdist_au"] * u.au,
+            "delta": case["tdist_au"] * u.au,
+        }
+    )
+    table = fit_obs(obs, model="HG12", err_field="magerr")
+    assert table["id"][0] == "test"
+    # The vectors carry 8 decimals, so the parameters come back to ~1e-7.
+    assert abs(table["H"][0].value - case["H_true"]) < 1e-6
+    assert abs(table["G12"][0] - case["G12_true"]) < 1e-6
+    assert table["chi2"][0] < 1e-10
+    # sbpy's from_obs with this package's fitter applies the same distance correction.
+    fitted = photometry.HG12.from_obs(obs, PhaseFitter(), "mag")
+    assert abs(fitted.H.value - table["H"][0].value) < 1e-10

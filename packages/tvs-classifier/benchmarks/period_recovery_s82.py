@@ -61,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the result as JSON here")
     parser.add_argument("--every", type=int, default=1, help="use every N-th star only")
     parser.add_argument("--tolerance", type=float, default=0.01)
+    parser.add_argument("--table", type=Path, help="write each star's periods here (CSV)")
     args = parser.parse_args(argv)
-    root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[3] / "shared" / "data"))
+    root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
     folder = root / "lightcurves" / "sesar2010_s82_dev"
     if not folder.is_dir():
         print(f"no Stripe 82 data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
@@ -71,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     found = find_periods(light_curves, **SEARCH)
     result = recovery(found, published, args.tolerance) | {"search": SEARCH}
     print(json.dumps(result, indent=2))
+    if args.table:
+        truth = published.loc[found["object_id"], ["Type", "Per"]].to_numpy()
+        found.assign(type=truth[:, 0], published_period=truth[:, 1]).to_csv(args.table, index=False)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0

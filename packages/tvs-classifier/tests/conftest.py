@@ -16,7 +16,7 @@ def shared_data() -> Path:
 
     nox sets ``REQUIRE_SHARED_DATA=1``, which turns a missing folder into a failure.
     """
-    folder = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[3] / "shared" / "data"))
+    folder = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
     if not folder.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA"):
             pytest.fail(f"REQUIRE_SHARED_DATA is set but {folder} does not exist")

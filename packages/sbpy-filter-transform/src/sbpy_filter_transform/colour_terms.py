@@ -41,7 +41,7 @@ class ColourTerms:
     coefficients : numpy.ndarray
         c_0, c_1, ... (mag per mag^k).
     rms, max_residual : float
-        Residual RMS and largest |residual| of the fit (mag).
+        Residual RMS and largest absolute residual of the fit (mag).
     colour_range : tuple of float
         Range of colours spanned by the family (extrapolation is not advised).
     family : str

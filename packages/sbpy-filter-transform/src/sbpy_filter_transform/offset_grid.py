@@ -87,7 +87,7 @@ class OffsetGrid:
     offsets : numpy.ndarray
         m_to - m_from at ``nodes``.
     interpolation_error : float
-        Largest |spline - engine| at the midpoints of the grid intervals (mag).
+        Largest absolute difference between spline and engine at the midpoints of the grid intervals (mag).
 
     Examples
     --------

@@ -19,7 +19,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
     __version__ = "0+unknown"
 
-from .fit import fit_phase_curves
+from .fit import fit_obs, fit_phase_curves
 from .fitter import PhaseFitter
 from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model
 from .results import FitFlag, to_sbpy, to_ssobject
@@ -31,9 +31,10 @@ __all__ = [
     "HG12PEN16",
     "MODELS",
     "FitFlag",
-    "PhaseFitter",
     "Linear",
+    "PhaseFitter",
     "__version__",
+    "fit_obs",
     "fit_phase_curves",
     "get_model",
     "to_sbpy",

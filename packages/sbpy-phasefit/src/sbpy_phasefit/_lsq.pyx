@@ -18,13 +18,13 @@ import numpy as np
 
 cimport openmp
 from cython.parallel cimport prange
-from libc.math cimport INFINITY, NAN, fabs, isfinite, isnan, nextafter, sqrt
+from libc.math cimport INFINITY, NAN, fabs, isfinite, isnan, log1p, nextafter, sqrt
 from libc.stdint cimport int64_t
 
 from ._phasefunc cimport MAX_BASIS, MAX_PARAMS, mix_coefficients, model_point
 
 
-__all__ = ["FLAG_BITS", "MAX_CONSTRAINTS", "fit", "openmp_max_threads"]
+__all__ = ["FLAG_BITS", "LOSSES", "MAX_CONSTRAINTS", "fit", "openmp_max_threads"]
 
 cdef enum:
     MAXC = 16
@@ -34,6 +34,11 @@ cdef enum:
     SINGULAR = 8
     MAX_ITER = 16
     MODEL_UNDEFINED = 32
+    CLIPPED = 128
+    LOSS_LINEAR = 0
+    LOSS_SOFT_L1 = 1
+    LOSS_HUBER = 2
+    LOSS_CAUCHY = 3
 
 #: Status bits set by the kernel (the Python layer adds more above these).
 FLAG_BITS = {
@@ -43,7 +48,11 @@ FLAG_BITS = {
     "SINGULAR": SINGULAR,
     "MAX_ITER": MAX_ITER,
     "MODEL_UNDEFINED": MODEL_UNDEFINED,
+    "CLIPPED": CLIPPED,
 }
+#: Robust loss functions rho(z) of z = (r / sigma)^2 / f_scale^2 (scipy's definitions).
+LOSSES = {"linear": LOSS_LINEAR, "soft_l1": LOSS_SOFT_L1, "huber": LOSS_HUBER,
+          "cauchy": LOSS_CAUCHY}
 MAX_CONSTRAINTS = MAXC
 
 
@@ -55,11 +64,15 @@ cdef struct Problem:
     int n_basis, n_p
     bint log_flux
     double brk
+    unsigned char* mask     # nonzero: point left out (clipped)
+    int loss
+    double f2               # f_scale squared
+
 
 
 cdef struct Settings:
     int max_iter, min_points
-    double gtol, xtol, ftol
+    double gtol, xtol, ftol, clip
 
 
 def openmp_max_threads() -> int:
@@ -67,10 +80,32 @@ def openmp_max_threads() -> int:
     return openmp.omp_get_max_threads()
 
 
+cdef inline double robust(int loss, double z, double* weight) noexcept nogil:
+    """rho(z) and (in ``weight``) rho'(z) of a loss function."""
+    if loss == LOSS_SOFT_L1:
+        weight[0] = 1.0 / sqrt(1.0 + z)
+        return 2.0 * (sqrt(1.0 + z) - 1.0)
+    if loss == LOSS_HUBER:
+        if z <= 1.0:
+            weight[0] = 1.0
+            return z
+        weight[0] = 1.0 / sqrt(z)
+        return 2.0 * sqrt(z) - 1.0
+    if loss == LOSS_CAUCHY:
+        weight[0] = 1.0 / (1.0 + z)
+        return log1p(z)
+    weight[0] = 1.0
+    return z
+
+
 cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double* p,
                     double* cost, double* jtj, double* jtr) noexcept nogil:
-    """Weighted chi2, J^T W J and J^T W r at ``p``; 1 where the model is undefined."""
-    cdef double m, r, wg
+    """Cost, J^T W J and J^T W r at ``p``; 1 where the model is undefined.
+
+    The cost is chi2 for the linear loss, else ``f^2 sum rho(z)``; the matrices then
+    carry the iteratively reweighted weights ``w rho'(z)``. Clipped points are skipped.
+    """
+    cdef double m, r, wg, wi, z, drho
     cdef double g[MAX_PARAMS]
     cdef double coef[MAX_BASIS]
     cdef double dcoef[MAX_BASIS * MAX_PARAMS]
@@ -83,13 +118,21 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
     for a in range(n_p):
         jtr[a] = 0.0
     for i in range(pr.start, pr.stop):
+        if pr.mask != NULL and pr.mask[i]:
+            continue
         if model_point(pr.phi + i * pr.n_basis, pr.n_basis, n_p, p[0], coef, dcoef,
                        pr.log_flux, &m, g) != 0:
             return 1
         r = pr.y[i] - m
-        cost[0] += pr.w[i] * r * r
+        if pr.loss == LOSS_LINEAR:
+            wi = pr.w[i]
+            cost[0] += wi * r * r
+        else:
+            z = pr.w[i] * r * r / pr.f2
+            cost[0] += pr.f2 * robust(pr.loss, z, &drho)
+            wi = pr.w[i] * drho
         for a in range(n_p):
-            wg = pr.w[i] * g[a]
+            wg = wi * g[a]
             jtr[a] += wg * r
             for c in range(a + 1):
                 jtj[a * n_p + c] += wg * g[c]
@@ -232,7 +275,7 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     """Fit one object in place; return its status bits."""
     cdef int n_p = pr.n_p, n_con = A.shape[0], nf = 0, flags = 0
     cdef int q, i, j, k, c, hit, it = 0, releases = 0
-    cdef Py_ssize_t n = pr.stop - pr.start, row
+    cdef Py_ssize_t n = 0, row
     cdef bint active[MAXC]
     cdef bint stationary, kink_hit, pinned = False
     cdef int attempt, best_flags = 0
@@ -255,6 +298,9 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef double coef[MAX_BASIS]
     cdef double dcoef[MAX_BASIS * MAX_PARAMS]
     cdef double cost_old, cost, cost_new, lam = 1e-5, nu = 2.0, rho, t, ad, slack, m, sw, swr, pred, maxdiag, dg
+    for row in range(pr.start, pr.stop):
+        if pr.mask == NULL or not pr.mask[row]:
+            n += 1
     for j in range(n_p):
         fx[j] = fixed[j]
         if not fixed[j]:
@@ -274,6 +320,8 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
         swr = 0.0
         mix_coefficients(pr.n_basis, n_p, p, mix, pr.brk, coef, dcoef)
         for row in range(pr.start, pr.stop):
+            if pr.mask != NULL and pr.mask[row]:
+                continue
             if model_point(pr.phi + row * pr.n_basis, pr.n_basis, n_p, 0.0, coef, dcoef,
                            pr.log_flux, &m, NULL) != 0:
                 sw = 0.0
@@ -517,6 +565,8 @@ cdef bint other_side(const Problem* pr, const double[:, :, ::1] mix, const doubl
     if not fixed[0]:
         mix_coefficients(pr.n_basis, n_p, q, mix, pr.brk, coef, dcoef)
         for row in range(pr.start, pr.stop):
+            if pr.mask != NULL and pr.mask[row]:
+                continue
             if model_point(pr.phi + row * pr.n_basis, pr.n_basis, n_p, 0.0, coef, dcoef,
                            pr.log_flux, &m, NULL) != 0:
                 return False
@@ -618,12 +668,20 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         const unsigned char[::1] fixed, const double[:, ::1] A, const double[::1] b,
         const double[:, :, ::1] mix, double brk, bint log_flux,
         int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,
-        double ftol=1e-13, int n_threads=1):
+        double ftol=1e-13, str loss="linear", double f_scale=1.0, double clip=0.0,
+        unsigned char[::1] mask=None, int n_threads=1):
     """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
 
     ``params`` holds the starting values (a NaN ``H`` is started at its exact value
     for the starting shape) and receives the solution. Returns ``(cov, chi2, n_iter,
     flags)`` with ``chi2`` the weighted sum of squared residuals.
+
+    With a robust ``loss`` (``LOSSES``) the fit minimises ``f_scale^2 sum rho(z)``,
+    ``z = w r^2 / f_scale^2``. With ``clip > 0`` points whose normalised residual
+    ``|r| sqrt(w)`` then exceeds ``clip`` are marked in ``mask`` (one byte per point,
+    required then) and a plain least-squares refit of the remaining points gives the
+    results. A robust fit without clipping keeps its solution; ``chi2`` and ``cov`` are
+    then the plain ones at that solution.
     """
     cdef Py_ssize_t n_obj = offsets.shape[0] - 1, k
     cdef int n_p = params.shape[1], j
@@ -665,6 +723,16 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     pr.n_p = n_p
     pr.log_flux = log_flux
     pr.brk = brk
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; use one of {sorted(LOSSES)}")
+    if not f_scale > 0.0:
+        raise ValueError("f_scale must be positive")
+    if clip > 0.0 and (mask is None or mask.shape[0] != y.shape[0]):
+        raise ValueError("clipping needs a mask with one entry per point")
+    pr.loss = LOSSES[loss]
+    pr.f2 = f_scale * f_scale
+    pr.mask = &mask[0] if mask is not None and mask.shape[0] > 0 else NULL
+    st.clip = clip
     for k in prange(n_obj, nogil=True, num_threads=n_threads, schedule="dynamic", chunksize=16):
         fl_v[k] = run_object(&pr, offsets[k], offsets[k + 1], mix, &params[k, 0], &fixed[0],
                              A, b, &st, &cov_v[k, 0, 0], &chi2_v[k], &it_v[k])
@@ -675,8 +743,40 @@ cdef int run_object(const Problem* shared, Py_ssize_t start, Py_ssize_t stop,
                     const double[:, :, ::1] mix, double* p, const unsigned char* fixed,
                     const double[:, ::1] A, const double[::1] b, const Settings* st,
                     double* cov, double* chi2, int* n_iter) noexcept nogil:
-    """Copy the shared problem description, point it at one object's rows and fit."""
+    """Fit one object's rows: robust fit, clipping and a plain refit as asked."""
     cdef Problem pr = shared[0]
+    cdef int flags, more = 0, clipped = 0, robust_loss
+    cdef double jtj[MAX_PARAMS * MAX_PARAMS]
+    cdef double jtr[MAX_PARAMS]
+    cdef double m
+    cdef double coef[MAX_BASIS]
+    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef Py_ssize_t i
     pr.start = start
     pr.stop = stop
-    return fit_one(&pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
+    flags = fit_one(&pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
+    if not (flags & (CONVERGED | MAX_ITER)) or (pr.loss == LOSS_LINEAR and st.clip <= 0.0):
+        return flags
+    if st.clip > 0.0:
+        mix_coefficients(pr.n_basis, pr.n_p, p, mix, pr.brk, coef, dcoef)
+        for i in range(start, stop):
+            if pr.mask[i]:
+                continue
+            if model_point(pr.phi + i * pr.n_basis, pr.n_basis, pr.n_p, p[0], coef, dcoef,
+                           pr.log_flux, &m, NULL) == 0:
+                if fabs(pr.y[i] - m) * sqrt(pr.w[i]) > st.clip:
+                    pr.mask[i] = 1
+                    clipped += 1
+    if pr.loss == LOSS_LINEAR and clipped == 0:
+        return flags
+    robust_loss = pr.loss
+    pr.loss = LOSS_LINEAR
+    if st.clip <= 0.0:
+        # Robust fit without clipping: keep its solution; report chi2 and the
+        # (J^T W J)^-1 covariance there.
+        if accumulate(&pr, mix, p, chi2, jtj, jtr) != 0:
+            return flags | MODEL_UNDEFINED
+        return (flags & ~SINGULAR) | covariance(pr.n_p, fixed, jtj, cov)
+    flags = fit_one(&pr, mix, p, fixed, A, b, st, cov, chi2, &more)
+    n_iter[0] += more
+    return flags | (CLIPPED if clipped else 0)

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="added in quadrature to the errors (mag)")  # fmt: skip
     fit.add_argument("--invalid", choices=("raise", "flag"), default="raise",
                      help="unusable rows: stop with an error (default) or skip and flag them")  # fmt: skip
+    fit.add_argument("--loss", default="linear", choices=("linear", "soft_l1", "huber", "cauchy"),
+                     help="robust loss of the first fit")  # fmt: skip
+    fit.add_argument("--f-scale", type=float, default=1.0,
+                     help="residual (in sigma) where the robust loss turns")  # fmt: skip
+    fit.add_argument("--clip", type=float, default=None,
+                     help="clip points beyond this many sigma, then refit")  # fmt: skip
     fit.add_argument("--threads", type=int, default=None, help="OpenMP threads (default: all)")
     fit.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     fit.add_argument("--overwrite", action="store_true", help="replace an existing OUTPUT")
@@ -145,7 +151,7 @@ def _read_table(path: Path) -> Table:
     return Table(columns)
 
 
-def run_fit(args: argparse.Namespace) -> Path:
+def _run_fit(args: argparse.Namespace) -> Path:
     """The ``fit`` subcommand; returns the path written."""
     suffix = args.input.suffix.lower()
     if suffix not in _READ_FORMATS:
@@ -171,6 +177,7 @@ def run_fit(args: argparse.Namespace) -> Path:
         result = fit_phase_curves(
             phase[sel] * u.deg, mag[sel] * u.mag, ids[sel], None if err is None else err[sel] * u.mag,
             model=args.model, error_floor=args.error_floor, invalid=args.invalid,
+            loss=args.loss, f_scale=args.f_scale, clip=args.clip,
             n_threads=args.threads, progress=not args.no_progress,
         )  # fmt: skip
         if band is not None:
@@ -187,7 +194,7 @@ def run_fit(args: argparse.Namespace) -> Path:
     return args.output
 
 
-def run_demo(output: Path) -> list[Path]:
+def _run_demo(output: Path) -> list[Path]:
     """The ``demo`` subcommand: fit the bundled phase curves; returns the paths written."""
     from .datasets import load_carbognani2019
 
@@ -238,10 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo":
-            for path in run_demo(args.output):
+            for path in _run_demo(args.output):
                 print(f"wrote {path}")
         else:
-            path = run_fit(args)
+            path = _run_fit(args)
             print(f"wrote {path}")
     except (CommandError, ValueError, TypeError, KeyError, OSError, u.UnitsError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc

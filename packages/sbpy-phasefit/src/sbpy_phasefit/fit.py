@@ -33,7 +33,7 @@ from ._input import as_float_array, group_points, invalid_points
 from .models import PhaseFunction, _value_in, get_model
 from .results import FitFlag, make_table
 
-__all__ = ["fit_phase_curves"]
+__all__ = ["fit_obs", "fit_phase_curves"]
 
 _COVARIANCE_KINDS = ("auto", "absolute", "scaled")
 
@@ -118,6 +118,9 @@ def fit_phase_curves(
     min_points: int | None = None,
     covariance: str = "auto",
     invalid: str = "raise",
+    loss: str = "linear",
+    f_scale: float = 1.0,
+    clip: float | None = None,
     max_iter: int = 100,
     n_threads: int | None = None,
     chunk_size: int = 100_000,
@@ -159,6 +162,18 @@ def fit_phase_curves(
         What to do with unusable points (NaN or infinite values, phase angles outside
         [0, 180] deg, zero or negative errors): raise `ValueError` naming them
         (default), or leave them out and set ``FitFlag.INVALID_POINTS``.
+    loss : {"linear", "soft_l1", "huber", "cauchy"}, optional
+        Robust loss ``rho(z)`` of the squared normalised residual ``z = (r / sigma)^2
+        / f_scale^2`` (scipy's definitions). Without ``clip`` the robust solution is
+        returned, with the plain chi2 and ``(J^T W J)^-1`` covariance at it (an
+        approximation for a robust fit); with ``clip`` it only finds the outliers.
+    f_scale : float, optional
+        Normalised residual at which the robust loss turns from quadratic.
+    clip : float, optional
+        After the (robust) fit, leave out points whose residual exceeds ``clip``
+        times their error (``sigma``: ``mag_err`` with the floor, 1 mag without
+        either), set ``FitFlag.CLIPPED``, and refit the rest by plain least squares,
+        which gives the reported parameters, chi2 and covariance.
     max_iter : int, optional
         Iteration limit of the solver per object.
     n_threads : int, optional
@@ -192,6 +207,12 @@ def fit_phase_curves(
         raise ValueError(f"covariance must be one of {_COVARIANCE_KINDS}, got {covariance!r}")
     if invalid not in ("raise", "flag"):
         raise ValueError(f"invalid must be 'raise' or 'flag', got {invalid!r}")
+    if loss not in _lsq.LOSSES:
+        raise ValueError(f"loss must be one of {sorted(_lsq.LOSSES)}, got {loss!r}")
+    if not (np.isfinite(f_scale) and f_scale > 0):
+        raise ValueError(f"f_scale must be positive, got {f_scale!r}")
+    if clip is not None and not (np.isfinite(clip) and clip > 0):
+        raise ValueError(f"clip must be positive (a number of sigma), got {clip!r}")
     if int(max_iter) < 1 or int(chunk_size) < 1:
         raise ValueError("max_iter and chunk_size must be positive")
     threads = _resolve_threads(n_threads)
@@ -259,6 +280,7 @@ def fit_phase_curves(
 
         chunks = tqdm(chunks, desc=f"fitting {model.name}", unit="chunk")
     mix = model.mix
+    clipped = np.zeros(y.size, dtype=np.uint8)
     for k0 in chunks:
         k1 = min(k0 + int(chunk_size), n_obj)
         lo, hi = groups.offsets[k0], groups.offsets[k1]
@@ -267,11 +289,14 @@ def fit_phase_curves(
         c, x2, it, fl = _lsq.fit(
             y[lo:hi], weights[lo:hi], phi, groups.offsets[k0 : k1 + 1] - lo, block, fixed_mask,
             a_mat, b_vec, mix, model._break, model._log_flux, min_points=int(min_points),
-            max_iter=int(max_iter), n_threads=threads,
+            max_iter=int(max_iter), loss=loss, f_scale=float(f_scale),
+            clip=0.0 if clip is None else float(clip), mask=clipped[lo:hi], n_threads=threads,
         )  # fmt: skip
         params[k0:k1], cov[k0:k1], chi2[k0:k1], n_iter[k0:k1], flags[k0:k1] = block, c, x2, it, fl
 
-    n_points = np.diff(groups.offsets)
+    clipped_before = np.concatenate(([0], np.cumsum(clipped, dtype=np.int64)))
+    n_clipped = clipped_before[groups.offsets[1:]] - clipped_before[groups.offsets[:-1]]
+    n_points = np.diff(groups.offsets) - n_clipped
     flags[groups.n_dropped > 0] |= FitFlag.INVALID_POINTS
     kind = covariance if covariance != "auto" else ("absolute" if errs is not None else "scaled")
     if kind == "scaled":
@@ -279,11 +304,14 @@ def fit_phase_curves(
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(dof > 0, chi2 / np.where(dof > 0, dof, 1), np.nan)
         cov = cov * factor[:, None, None]
-    phase_range = _phase_range(alpha_sorted, groups.offsets)
+    phase_range = _phase_range(np.where(clipped > 0, np.nan, alpha_sorted), groups.offsets)
     meta = {
         "covariance": kind,
         "weighted": errs is not None or floor > 0,
         "error_floor": floor,
+        "loss": loss,
+        "f_scale": float(f_scale),
+        "clip": clip,
         "bounds": {
             n: [float(lo), float(hi)]
             for n, lo, hi in zip(model.param_names, lower, upper, strict=True)
@@ -294,9 +322,69 @@ def fit_phase_curves(
     if hasattr(model, "phi3_slope"):
         meta["phi3_slope"] = model.phi3_slope
     return make_table(
-        model, groups.ids, params, cov, chi2, n_points, groups.n_dropped, n_free,
+        model, groups.ids, params, cov, chi2, n_points, groups.n_dropped + n_clipped, n_free,
         phase_range, n_iter, flags, meta,
     )  # fmt: skip
+
+
+def fit_obs(
+    obs,
+    *,
+    mag_field: str = "mag",
+    err_field: str | None = None,
+    id_field: str | None = None,
+    **options,
+) -> QTable:
+    """Fit the phase curves in an sbpy `~sbpy.data.Obs` table (or any table).
+
+    Magnitudes are reduced to 1 au from Sun and observer when the table has the
+    heliocentric and observer distances (sbpy fields ``rh`` and ``delta``), as
+    sbpy's ``from_obs`` does.
+
+    Parameters
+    ----------
+    obs : sbpy.data.Obs or astropy.table.Table
+        Observations with the phase angle (sbpy field ``alpha`` or its aliases) and
+        the magnitude field.
+    mag_field, err_field : str, optional
+        Columns of the magnitudes and (optionally) their errors.
+    id_field : str, optional
+        Column of object ids (default: ``targetname`` if present, else one object).
+    **options
+        Passed to `fit_phase_curves` (``model``, ``bounds``, ``fixed``, ...).
+
+    Returns
+    -------
+    astropy.table.QTable
+        As `fit_phase_curves`.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sbpy.data import Obs
+    >>> obs = Obs.from_dict(
+    ...     {
+    ...         "targetname": ["x"] * 4,
+    ...         "alpha": [1, 5, 10, 20] * u.deg,
+    ...         "mag": [9.0, 9.3, 9.5, 9.9] * u.mag,
+    ...         "rh": [2.0] * 4 * u.au,
+    ...         "delta": [1.0] * 4 * u.au,
+    ...     }
+    ... )
+    >>> fit_obs(obs, model="HG")["H"].round(3)
+    <Quantity [7.356] mag>
+    """
+    names = list(getattr(obs, "field_names", None) or obs.colnames)
+    phase = obs["alpha"]
+    mag = u.Quantity(obs[mag_field], u.mag)
+    if "rh" in names and "delta" in names:
+        distance = u.Quantity(obs["rh"], u.au).value * u.Quantity(obs["delta"], u.au).value
+        mag = mag - 5.0 * np.log10(distance) * u.mag
+    if id_field is None and "targetname" in names:
+        id_field = "targetname"
+    ids = None if id_field is None else np.asarray(obs[id_field])
+    err = None if err_field is None else u.Quantity(obs[err_field], u.mag)
+    return fit_phase_curves(phase, mag, ids, err, **options)
 
 
 def _check_start(
@@ -330,13 +418,13 @@ def _check_start(
 
 
 def _phase_range(alpha_sorted: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest and largest phase angle of each object (NaN for objects without points)."""
+    """Smallest and largest phase angle of each object, NaN (clipped) points ignored."""
     n_obj = offsets.size - 1
     lo = np.full(n_obj, np.nan)
     hi = np.full(n_obj, np.nan)
     has = offsets[1:] > offsets[:-1]
     if alpha_sorted.size:
         starts = offsets[:-1][has]
-        lo[has] = np.minimum.reduceat(alpha_sorted, starts)
-        hi[has] = np.maximum.reduceat(alpha_sorted, starts)
+        lo[has] = np.fmin.reduceat(alpha_sorted, starts)
+        hi[has] = np.fmax.reduceat(alpha_sorted, starts)
     return lo, hi

@@ -5,12 +5,13 @@ Examples
 >>> import astropy.units as u
 >>> from sbpy.data import Obs
 >>> from sbpy.photometry import HG1G2
->>> obs = Obs.from_dict({"alpha": [1, 5, 10, 20, 30] * u.deg,
-...                      "mag": [7.0, 7.3, 7.5, 7.9, 8.2] * u.mag})
+>>> obs = Obs.from_dict(
+...     {"alpha": [1, 5, 10, 20, 30] * u.deg, "mag": [7.0, 7.3, 7.5, 7.9, 8.2] * u.mag}
+... )
 >>> fitter = PhaseFitter()
 >>> model = HG1G2.from_obs(obs, fitter, "mag")
 >>> print(f"{model.H.quantity:.3f}", fitter.fit_info["flags"])
-6.908 mag CONVERGED
+6.829 mag CONVERGED
 """
 
 from __future__ import annotations
@@ -70,10 +71,14 @@ class PhaseFitter:
         self.options = options
         self.fit_info: dict = {}
 
-    def __call__(self, model, x: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None, **kwargs):
+    def __call__(
+        self, model, x: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None, **kwargs
+    ):
         """Fit ``model`` to magnitudes ``y`` at phase angles ``x``; return the fitted copy."""
         if kwargs:
-            raise TypeError(f"PhaseFitter does not take {sorted(kwargs)}; pass options at creation")
+            raise TypeError(
+                f"PhaseFitter does not take {sorted(kwargs)}; pass options at creation"
+            )
         name = SBPY_MODELS.get(type(model).__name__)
         if name is None:
             raise TypeError(
@@ -87,9 +92,7 @@ class PhaseFitter:
         err = None if weights is None else 1.0 / np.asarray(weights, dtype=float)
         options = dict(self.options)
         if "init" not in options and "fixed" not in options:
-            options["init"] = {
-                p: getattr(model, p).value for p in model.param_names[1:]
-            }
+            options["init"] = {p: getattr(model, p).value for p in model.param_names[1:]}
         table = fit_phase_curves(
             np.atleast_1d(phase), u.Quantity(y, u.mag).ravel(), mag_err=err, model=name, **options
         )

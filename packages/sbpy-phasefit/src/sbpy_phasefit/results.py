@@ -19,7 +19,8 @@ One row per object. Columns:
     Weighted sum of squared residuals, points minus free parameters, their ratio
     and the Bayesian information criterion ``chi2 + k ln n``.
 ``n_points``, ``n_dropped``
-    Points used, and points left out as unusable (``invalid="flag"``).
+    Points used, and points left out: unusable ones (``invalid="flag"``) and
+    clipped ones (``clip``).
 ``phase_min``, ``phase_max``
     Range of the phase angles used.
 ``n_iter``, ``flags``
@@ -62,6 +63,8 @@ class FitFlag(enum.IntFlag):
     MODEL_UNDEFINED = 32
     #: Some of the object's points were unusable and left out (``invalid="flag"``).
     INVALID_POINTS = 64
+    #: Points were clipped as outliers before the final refit (``clip``).
+    CLIPPED = 128
 
 
 def describe_flags(flags: int) -> str:
