@@ -16,13 +16,21 @@ __all__ = ["Grouped", "as_float_array", "group_points", "invalid_points"]
 def as_float_array(values: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) -> np.ndarray:
     """A 1-D float64 array in ``unit``; plain numbers are taken to be in ``unit``.
 
+    Magnitudes of any photometric system (``mag(AB)``, ``mag(ST)``, sbpy's ``VEGAmag``
+    and ``JMmag``) are accepted where ``unit`` is ``mag``: a phase curve is fitted in
+    the system it was measured in, and ``H`` is in that system.
+
     Examples
     --------
     >>> as_float_array([1, 2] * u.mag, u.mag, "mag")
     array([1., 2.])
+    >>> as_float_array([18.5] * u.ABmag, u.mag, "mag")
+    array([18.5])
     """
     if unit == u.deg:
         arr = _phase_degrees(values)
+    elif unit == u.mag and isinstance(getattr(values, "unit", None), u.MagUnit):
+        arr = values.value
     elif isinstance(values, u.Quantity):
         try:
             arr = values.to_value(unit)
