@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import platform
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "matplotlib": importlib.metadata.version("matplotlib"),
     }
     print(
         f"render_images: {ours_rate:,.0f} light curves/s ({args.n} in {ours:.2f} s); "

@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, indent=2))
     if args.table:
         truth = published.loc[found["object_id"], ["Type", "Per"]].to_numpy()
-        found.assign(type=truth[:, 0], published_period=truth[:, 1]).to_csv(args.table, index=False)
+        found.assign(type=truth[:, 0], published_period=truth[:, 1]).to_csv(
+            args.table, index=False
+        )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0

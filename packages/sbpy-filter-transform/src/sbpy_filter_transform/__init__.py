@@ -9,6 +9,8 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import _sbpy_import  # noqa: F401  (first: imports sbpy quietly)
+
 try:
     __version__ = version("sbpy-filter-transform")
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree

@@ -14,6 +14,8 @@ Unit("mag")
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import _sbpy_import  # noqa: F401  (first: imports sbpy quietly)
+
 try:
     __version__ = version("sbpy-phasefit")
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree

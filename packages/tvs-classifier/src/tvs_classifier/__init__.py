@@ -1,4 +1,15 @@
-"""tvs-classifier."""
+"""tvs-classifier: periodic variable stars in multi-band LSST light curves.
+
+The modules, each named after its concept: `~tvs_classifier.lightcurves` (the validated
+long table), `~tvs_classifier.bands`, `~tvs_classifier.readers` and
+`~tvs_classifier.rubin` (files and Rubin DP1 tables), `~tvs_classifier.periods`,
+`~tvs_classifier.folding`, `~tvs_classifier.images` and `~tvs_classifier.features` (the
+classifier's inputs), `~tvs_classifier.model` (the Keras 3 network; Keras is imported
+only there, when a model is built), `~tvs_classifier.plotting`,
+`~tvs_classifier.datasets` (bundled light curves) and `~tvs_classifier.cli`.
+
+No trained model ships with this version: nothing is classified yet.
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -365,16 +365,27 @@ def _highest_peaks(power: np.ndarray, count: int) -> np.ndarray:
 
 
 def _fourier_chi2(
-    t: np.ndarray, y: np.ndarray, dy: np.ndarray, bands: np.ndarray, frequency: float,
+    t: np.ndarray,
+    y: np.ndarray,
+    dy: np.ndarray,
+    bands: np.ndarray,
+    frequency: float,
     harmonics: int,
 ) -> float:
     """Chi-square of a weighted least-squares Fourier fit of each band at ``frequency``."""
     angle = 2.0 * np.pi * frequency * t
     orders = np.arange(1, harmonics + 1)
-    design = np.concatenate(
-        [np.ones((t.size, 1)), np.sin(np.outer(angle, orders)), np.cos(np.outer(angle, orders))],
-        axis=1,
-    ) / dy[:, None]
+    design = (
+        np.concatenate(
+            [
+                np.ones((t.size, 1)),
+                np.sin(np.outer(angle, orders)),
+                np.cos(np.outer(angle, orders)),
+            ],
+            axis=1,
+        )
+        / dy[:, None]
+    )
     target = y / dy
     total = 0.0
     for band in np.unique(bands):
