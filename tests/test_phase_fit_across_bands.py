@@ -9,6 +9,7 @@ same shape parameter and an absolute magnitude shifted by exactly that offset.
 import astropy.units as u
 import numpy as np
 import pytest
+
 from sbpy_filter_transform import offset, transform
 from sbpy_phasefit import HG12, fit_phase_curves
 
