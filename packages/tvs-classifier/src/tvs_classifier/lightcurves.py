@@ -59,7 +59,7 @@ __all__ = [
 #: The columns of the long light-curve table, in order.
 COLUMNS: tuple[str, ...] = ("object_id", "mjd", "band", "mag", "mag_err")
 
-#: Times above this are Julian Dates, not MJD (MJD 2 400 000 is the year 6429).
+#: Times above this are Julian Dates, not MJD (MJD 2 400 000 falls in the year 8429).
 _JD_THRESHOLD = 2_400_000.0
 
 _DUPLICATE_POLICIES = ("mean", "first", "raise")
