@@ -53,3 +53,34 @@ def test_same_model_builds_and_runs_on_jax():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("jax")
+
+
+def test_default_inputs_match_six_band_features_and_images():
+    """build_model's defaults take what images and features give for the LSST bands."""
+    import pandas as pd
+
+    from tvs_classifier.features import compute_features, feature_matrix
+    from tvs_classifier.images import render_images
+    from tvs_classifier.lightcurves import LightCurves
+
+    rng = np.random.default_rng(3)
+    parts = []
+    for band in "ugrizy":
+        t = np.sort(rng.uniform(0.0, 100.0, 30))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "object_id": "star",
+                    "mjd": 60000.0 + t,
+                    "band": band,
+                    "mag": 15.0 + 0.3 * np.sin(2 * np.pi * t / 0.5),
+                    "mag_err": 0.01,
+                }
+            )
+        )
+    light_curves = LightCurves.from_table(pd.concat(parts))
+    matrix, _ = feature_matrix(compute_features(light_curves, [0.5]))
+    images = render_images(light_curves, [0.5])
+    model = build_model(3)
+    probs = model.predict({"images": images.images, "features": matrix}, verbose=0)
+    assert probs.shape == (1, 3)

@@ -42,7 +42,7 @@ _KERNELS = (7, 5, 3)
 def build_model(
     n_classes: int,
     image_shape: tuple[int, int, int] = (32, 64, 6),
-    n_features: int = 32,
+    n_features: int = 36,
     *,
     filters: tuple[int, int, int] = (16, 32, 64),
     image_units: int = 64,
@@ -61,7 +61,9 @@ def build_model(
     image_shape : tuple of int
         ``(height, width, n_bands)`` of the images (`tvs_classifier.images`).
     n_features : int
-        Length of the numeric-feature vector.
+        Length of the numeric-feature vector; the default is the width of
+        `tvs_classifier.features.feature_matrix` for the six LSST bands (log period,
+        points and amplitude per band, five colours, each with its "has value" flag).
     filters : tuple of three int
         Filters of the 7x7, 5x5 and 3x3 convolution layers.
     image_units, feature_units, head_units : int
