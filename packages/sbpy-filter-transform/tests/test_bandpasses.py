@@ -158,3 +158,17 @@ def test_counting_flag_on_arrays():
         get_bandpass(wave, values, counting="photons")
     with pytest.raises(ValueError, match="bundled name"):
         get_bandpass("LSST r", counting="energy")
+
+
+def test_every_name_sbpy_documents_is_listed():
+    # The names in the table of sbpy.photometry.bandpass's docstring (the installed sbpy)
+    # must all be accepted: a newer sbpy that adds a band makes this fail, not the user.
+    import re
+
+    from sbpy.photometry import bandpass
+
+    documented = re.findall(r"^\s*\|\s*([^|+=]+?)\s*\|\s*[^|]+\|\s*$", bandpass.__doc__, re.M)
+    documented = [name for name in documented if name != "Name"]
+    assert len(documented) >= 27
+    ours = {name.lower() for name in list_bandpasses()}
+    assert {name.lower() for name in documented} <= ours

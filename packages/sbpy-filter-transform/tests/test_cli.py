@@ -166,3 +166,90 @@ def test_convert_per_row_filter_and_class(tmp_path):
         )
         == 1
     )
+
+
+def test_convert_option_names_are_kept():
+    # Other tools call these names (issue 3, item 8): renaming one is a breaking change.
+    from sbpy_filter_transform.cli import build_parser
+
+    convert = build_parser()._subparsers._group_actions[0].choices["convert"]
+    options = {s for action in convert._actions for s in action.option_strings}
+    expected = {"-o", "--from", "--to", "--spectrum", "--mag-col", "--err-col"}
+    assert expected | {"--filter-col", "--slope-col", "--class-col"} <= options
+
+
+def test_convert_ecsv_records_provenance(tmp_path):
+    from astropy.table import QTable
+
+    out = tmp_path / "out.ecsv"
+    args = ["convert", str(_input_table(tmp_path)), "-o", str(out), "--from", "ATLAS o"]
+    assert main([*args, "--to", "LSST r", "--spectrum", "slope:10", "--system", "AB"]) == 0
+    meta = QTable.read(out).meta
+    assert meta["throughput_version"] == "1.9"
+    assert "slope 10 %/100 nm" in meta["spectrum"]
+    assert meta["system"] == "AB"
+    assert meta["from_band"] == "ATLAS o"
+    assert meta["software"].startswith("sbpy-filter-transform ")
+
+
+def test_convert_parquet_input_with_filter_column(tmp_path):
+    from astropy.table import QTable, Table
+
+    from sbpy_filter_transform.transform import transform
+
+    src = tmp_path / "rows.parquet"
+    Table({"mag": [18.0, 19.0], "band": ["ATLAS o", "PS1 w"]}).write(src)
+    out = tmp_path / "rows_out.ecsv"
+    args = ["convert", str(src), "-o", str(out), "--filter-col", "band", "--to", "LSST i"]
+    assert main(args) == 0
+    expected = [transform([18.0], "ATLAS o", "LSST i"), transform([19.0], "PS1 w", "LSST i")]
+    np.testing.assert_allclose(
+        QTable.read(out)["LSST_i"].value, [e.value[0] for e in expected], atol=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("in.txt", "mag\n18.0\n", "unknown format"),
+        ("missing.csv", None, "does not exist"),
+        ("nan.csv", "mag\n18.0\nnan\n", "NaN"),
+        ("empty.csv", "mag\n", "no rows"),
+    ],
+)
+def test_convert_bad_files_one_line_nonzero(tmp_path, capsys, name, content, message):
+    src = tmp_path / name
+    if content is not None:
+        src.write_text(content)
+    out = tmp_path / "out.csv"
+    assert main(["convert", str(src), "-o", str(out), "--from", "ATLAS o", "--to", "LSST r"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert message in err
+    assert not out.exists()
+
+
+def test_failed_overwrite_keeps_the_old_output(tmp_path):
+    src = _input_table(tmp_path)
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    args = ["convert", str(src), "-o", str(out), "--from", "ATLAS o", "--overwrite"]
+    assert main([*args, "--to", "LSST rr"]) == 1
+    assert out.read_text() == "precious\n"
+
+
+def test_atomic_write_leaves_nothing_partial(tmp_path):
+    from sbpy_filter_transform.cli import _atomic
+
+    target = tmp_path / "table.csv"
+    target.write_text("old\n")
+
+    def write_half_then_fail(tmp):
+        with open(tmp, "w") as handle:
+            handle.write("half a ta")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        _atomic(target, write_half_then_fail)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]

@@ -15,6 +15,8 @@ MODULES = [
     "systems",
     "engine",
     "transform",
+    "offset_grid",
+    "colour_terms",
     "plotting",
     "cli",
 ]

@@ -87,6 +87,7 @@ def test_to_lsst_table_and_metadata():
     assert table.meta["throughput_version"] == "1.9"
     assert "slope 10 %/100 nm" in table.meta["spectrum"]
     assert table.meta["from_system"] == "AB"
+    assert table.meta["to_system"] == "AB"
     expected = 18.0 + offset("ATLAS o", "LSST i", "slope:10").value
     assert table["LSST_i"][0].value == pytest.approx(expected, abs=1e-12)
     assert table["LSST_y_err"][1].value == pytest.approx(0.02)
@@ -172,6 +173,7 @@ def test_transform_table_accepts_sbpy_obs():
     np.testing.assert_allclose(out["LSST_i"].value, expected, atol=1e-12)
     np.testing.assert_allclose(out["LSST_r_err"].value, [0.01, 0.02, 0.03])
     assert out.meta["throughput_version"] == "1.9"
+    assert out.meta["system"] == "AB"
     assert "per-row slope" in out.meta["spectrum"]
     assert "LSST_r" not in obs.table.colnames  # input untouched
 
@@ -191,3 +193,16 @@ def test_transform_table_bad_input():
     bad = QTable({"mag": [18.0], "filter": ["ATLAS 0"]})
     with pytest.raises(ValueError, match="Did you mean 'ATLAS o'"):
         transform_table(bad, "LSST r", filter_col="filter")
+
+
+def test_per_object_slopes_at_another_normalisation_wavelength():
+    # Slopes normalised at 1 um (sbpy's SpectralGradient.renormalize convention) give
+    # the same magnitudes as the exact path with reddened_sun(..., wave0=1 um).
+    from sbpy_filter_transform.spectra import reddened_sun
+
+    slopes = np.array([3.0, 8.0])
+    result = transform(np.zeros(2), "ATLAS o", "LSST g", slope=slopes, wave0=1 * u.um).value
+    expected = [offset("ATLAS o", "LSST g", reddened_sun(s, wave0=1 * u.um)).value for s in slopes]
+    np.testing.assert_allclose(result, expected, rtol=0, atol=1e-4)
+    same_at_550 = transform(np.zeros(2), "ATLAS o", "LSST g", slope=slopes).value
+    assert np.all(np.abs(result - same_at_550) > 1e-3)

@@ -97,6 +97,26 @@ def test_fit_per_band_parquet_to_csv(observations, tmp_path):
     assert abs(g["H"][0] - 16.5) < 0.2
 
 
+def test_fit_shared_shape(observations, tmp_path, capsys):
+    path, data = observations
+    out = tmp_path / "shared.ecsv"
+    args = ["fit", str(path), "-o", str(out), "--id-col", "obj", "--phase-col", "alpha",
+            "--mag-col", "m", "--err-col", "sig", "--band-col", "band", "--no-progress"]  # fmt: skip
+    assert main([*args, "--shared-shape"]) == 0
+    table = QTable.read(out)
+    direct = fit_phase_curves(data["alpha"], data["m"], data["obj"], data["sig"],
+                              bands=data["band"], shared_shape=True)  # fmt: skip
+    assert table.meta["param_names"] == ["H_g", "H_r", "G12"]
+    for name in ("H_g", "H_r", "G12", "chi2_g"):
+        np.testing.assert_allclose(np.asarray(table[name]), np.asarray(direct[name]), atol=1e-12)
+    flat = tmp_path / "shared.fits"
+    assert main([*args, "--shared-shape", "-o", str(flat)]) == 0
+    assert {"cov_H_g_H_r", "cov_H_r_G12"} <= set(Table.read(flat).colnames)
+    assert main(["fit", str(path), "-o", str(tmp_path / "x.ecsv"), "--id-col", "obj",
+                 "--phase-col", "alpha", "--mag-col", "m", "--shared-shape"]) == 1  # fmt: skip
+    assert "--shared-shape needs --band-col" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -335,23 +335,20 @@ def test_ssobject_columns():
     both.meta = dict(g.meta)
     sso = to_ssobject(both)
     assert list(sso["ssObjectId"]) == [0, 1, 2]
-    for b in ("g", "r"):
-        for stem in (
-            "H",
-            "HErr",
-            "G12",
-            "G12Err",
-            "Chi2",
-            "Ndata",
-            "phaseAngleMin",
-            "phaseAngleMax",
-        ):
-            assert f"{b}_{stem}" in sso.colnames
-        assert f"{b}_H_{b}_G12_Cov" in sso.colnames
+    # The per-band HG12 columns of the LSSTCam SSObject schema (lsst/sdm_schemas
+    # yml/lsstcam.yaml), in its order.
+    stems = ["nObs", "H", "HErr", "G12", "G12Err", "H_{b}_G12_Cov", "nObsUsed", "Chi2",
+             "phaseAngleMin", "phaseAngleMax", "slope_fit_failed"]  # fmt: skip
+    assert sso.colnames == ["ssObjectId"] + [
+        f"{b}_{stem.format(b=b)}" for b in ("g", "r") for stem in stems
+    ]
+    assert sso["g_nObsUsed"].dtype.kind == "i"
+    assert sso["g_slope_fit_failed"].dtype == bool
     np.testing.assert_allclose(sso["g_H"].value, g["H"].value)
     np.testing.assert_allclose(sso["g_H_g_G12_Cov"].value, g["covariance"][:, 0, 1])
     assert np.isnan(sso["r_H"][0])
-    assert sso["r_Ndata"][0] == 0
+    assert sso["r_nObsUsed"][0] == 0
+    assert sso["r_nObs"][0] == 0
     np.testing.assert_allclose(sso["r_H"][1:].value, r["H"].value)
     with pytest.raises(ValueError, match="H, G12"):
         to_ssobject(fit_phase_curves(alpha, mag, ids, model="HG"), band="g")

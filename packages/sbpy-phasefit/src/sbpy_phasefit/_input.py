@@ -10,7 +10,14 @@ from numpy.typing import ArrayLike
 
 from .models import _phase_degrees
 
-__all__ = ["Grouped", "as_float_array", "group_points", "invalid_points"]
+__all__ = [
+    "Grouped",
+    "as_float_array",
+    "band_codes",
+    "group_points",
+    "id_codes",
+    "invalid_points",
+]
 
 
 def as_float_array(values: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) -> np.ndarray:
@@ -110,6 +117,69 @@ class Grouped:
     n_dropped: np.ndarray
 
 
+def _labels(values: ArrayLike | None, n: int, name: str, what: str) -> np.ndarray:
+    """One label (number or string) per point, checked; zeros where ``values`` is None."""
+    if values is None:
+        return np.zeros(n, dtype=np.int64)
+    if isinstance(values, u.Quantity):
+        raise TypeError(f"{what} must be plain values, not a Quantity")
+    arr = np.asarray(values)
+    if arr.dtype.kind in "US" and not isinstance(values, np.ndarray):
+        # A list mixing strings with None or NaN would become strings like "nan".
+        arr = np.asarray(values, dtype=object)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have one entry per point ({n}), got shape {arr.shape}")
+    if arr.dtype.kind == "O":
+        if any(v is None or (isinstance(v, float) and not np.isfinite(v)) for v in arr):
+            raise ValueError(f"{what} must not be None, NaN or infinite")
+        arr = np.asarray(arr.tolist())
+        if arr.dtype.kind == "O" or arr.shape != (n,):
+            raise TypeError(f"{what} must be numbers or strings of one type")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"{what} must not be NaN or infinite")
+    return arr
+
+
+def id_codes(ids: ArrayLike | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct object ids (sorted) and each point's index into them.
+
+    Examples
+    --------
+    >>> names, index = id_codes(["b", "a", "b"], 3)
+    >>> names.tolist(), index.tolist()
+    (['a', 'b'], [1, 0, 1])
+    """
+    unique, inverse = np.unique(_labels(ids, n, "ids", "object ids"), return_inverse=True)
+    return unique, inverse.ravel().astype(np.int64)
+
+
+def band_codes(bands: ArrayLike, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct band names (sorted) and each point's index into them.
+
+    Band names are strings or numbers; NaN, None and empty strings are refused.
+
+    Examples
+    --------
+    >>> names, index = band_codes(["r", "g", "r"], 3)
+    >>> names.tolist(), index.tolist()
+    (['g', 'r'], [1, 0, 1])
+    >>> band_codes(["g", ""], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: band names must not be empty (1 empty, first at index 1)
+    """
+    arr = _labels(bands, n, "bands", "band names")
+    if arr.dtype.kind in "US":
+        empty = np.char.str_len(arr) == 0 if arr.dtype.kind == "U" else arr == b""
+        if empty.any():
+            raise ValueError(
+                f"band names must not be empty ({int(empty.sum())} empty, "
+                f"first at index {int(np.argmax(empty))})"
+            )
+    unique, inverse = np.unique(arr, return_inverse=True)
+    return unique, inverse.ravel().astype(np.int64)
+
+
 def group_points(ids: ArrayLike | None, n: int, dropped: np.ndarray) -> Grouped:
     """Group ``n`` points by object id; ids may be unsorted and interleaved.
 
@@ -121,20 +191,7 @@ def group_points(ids: ArrayLike | None, n: int, dropped: np.ndarray) -> Grouped:
     >>> group_points([4, 4, 7], 3, np.zeros(3, bool)).order is None
     True
     """
-    if ids is None:
-        ids_arr = np.zeros(n, dtype=np.int64)
-    else:
-        ids_arr = np.asarray(ids)
-        if isinstance(ids, u.Quantity):
-            raise TypeError("object ids must be plain values, not a Quantity")
-    if ids_arr.shape != (n,):
-        raise ValueError(f"ids must have one entry per point ({n}), got shape {ids_arr.shape}")
-    if ids_arr.dtype.kind == "f" and not np.isfinite(ids_arr).all():
-        raise ValueError("object ids must not be NaN or infinite")
-    if ids_arr.dtype.kind == "O":
-        ids_arr = np.asarray(ids_arr.tolist())
-        if ids_arr.dtype.kind == "O" or ids_arr.shape != (n,):
-            raise TypeError("object ids must be numbers or strings of one type")
+    ids_arr = _labels(ids, n, "ids", "object ids")
     if n and not dropped.any() and np.all(ids_arr[1:] >= ids_arr[:-1]):
         # Already grouped in increasing order (the usual case at scale): no sorting.
         starts = np.flatnonzero(np.concatenate(([True], ids_arr[1:] != ids_arr[:-1])))

@@ -12,6 +12,11 @@ step stops at the break; the shape parameter is held there while H settles, then
 off to the side where chi2 falls, if any. Each piece can hold a local minimum, so when
 chi2 also falls from the break into the other piece that piece is searched too and the
 lower minimum kept. Objects are independent and run in an OpenMP ``prange``.
+
+Several bands with a shared shape: the parameter vector of an object is ``(H_0,
+shape..., H_1, ..., H_{n-1})``; each point names the column of its band's ``H``
+(``hcol``), so the model part (``H_0`` and the shape) keeps the layout of a one-band
+fit. A point's Jacobian is 1 in its own band's ``H``, 0 in the others'.
 """
 
 import numpy as np
@@ -24,10 +29,12 @@ from libc.stdint cimport int64_t
 from ._phasefunc cimport MAX_BASIS, MAX_PARAMS, mix_coefficients, model_point
 
 
-__all__ = ["FLAG_BITS", "LOSSES", "MAX_CONSTRAINTS", "fit", "openmp_max_threads"]
+__all__ = [
+    "FLAG_BITS", "LOSSES", "MAX_CONSTRAINTS", "MAX_PARAMETERS", "fit", "openmp_max_threads"
+]
 
 cdef enum:
-    MAXC = 16
+    MAXC = 32
     CONVERGED = 1
     AT_BOUND = 2
     TOO_FEW_POINTS = 4
@@ -54,14 +61,18 @@ FLAG_BITS = {
 LOSSES = {"linear": LOSS_LINEAR, "soft_l1": LOSS_SOFT_L1, "huber": LOSS_HUBER,
           "cauchy": LOSS_CAUCHY}
 MAX_CONSTRAINTS = MAXC
+#: Most parameters of one fit (bands' H plus shape parameters).
+MAX_PARAMETERS = MAX_PARAMS
 
 
 cdef struct Problem:
     const double* y
     const double* w
     const double* phi       # row-major (n_points, n_basis)
+    const int* hcol         # column of each point's H (NULL: all 0, one band)
     Py_ssize_t start, stop  # this object's rows
-    int n_basis, n_p
+    int n_basis, n_p        # basis functions; all parameters
+    int n_m                 # parameters of the model itself (H_0 and the shape)
     bint log_flux
     double brk
     unsigned char* mask     # nonzero: point left out (clipped)
@@ -107,11 +118,14 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
     """
     cdef double m, r, wg, wi, z, drho
     cdef double g[MAX_PARAMS]
+    cdef int col[MAX_PARAMS]
     cdef double coef[MAX_BASIS]
     cdef double dcoef[MAX_BASIS * MAX_PARAMS]
-    cdef int a, c, n_p = pr.n_p
+    cdef int a, c, ra, rc, hc = 0, n_p = pr.n_p, n_m = pr.n_m
     cdef Py_ssize_t i
-    mix_coefficients(pr.n_basis, n_p, p, mix, pr.brk, coef, dcoef)
+    mix_coefficients(pr.n_basis, n_m, p, mix, pr.brk, coef, dcoef)
+    for a in range(n_m):
+        col[a] = a
     cost[0] = 0.0
     for a in range(n_p * n_p):
         jtj[a] = 0.0
@@ -120,7 +134,10 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
     for i in range(pr.start, pr.stop):
         if pr.mask != NULL and pr.mask[i]:
             continue
-        if model_point(pr.phi + i * pr.n_basis, pr.n_basis, n_p, p[0], coef, dcoef,
+        if pr.hcol != NULL:
+            hc = pr.hcol[i]
+            col[0] = hc
+        if model_point(pr.phi + i * pr.n_basis, pr.n_basis, n_m, p[hc], coef, dcoef,
                        pr.log_flux, &m, g) != 0:
             return 1
         r = pr.y[i] - m
@@ -131,11 +148,18 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
             z = pr.w[i] * r * r / pr.f2
             cost[0] += pr.f2 * robust(pr.loss, z, &drho)
             wi = pr.w[i] * drho
-        for a in range(n_p):
+        # Only this band's H and the shape have a nonzero derivative (columns
+        # ``col``); J^T W J is accumulated in its lower triangle.
+        for a in range(n_m):
             wg = wi * g[a]
-            jtr[a] += wg * r
+            ra = col[a]
+            jtr[ra] += wg * r
             for c in range(a + 1):
-                jtj[a * n_p + c] += wg * g[c]
+                rc = col[c]
+                if rc > ra:
+                    jtj[rc * n_p + ra] += wg * g[c]
+                else:
+                    jtj[ra * n_p + rc] += wg * g[c]
     for a in range(n_p):
         for c in range(a):
             jtj[c * n_p + a] = jtj[a * n_p + c]
@@ -283,7 +307,7 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef double best_p[MAX_PARAMS]
     cdef double best_jtr[MAX_PARAMS]
     cdef double best_jtj[MAX_PARAMS * MAX_PARAMS]
-    cdef bint kinked = isfinite(pr.brk) and n_p >= 2 and not fixed[1]
+    cdef bint kinked = isfinite(pr.brk) and pr.n_m >= 2 and not fixed[1]
     cdef unsigned char fx[MAX_PARAMS]
     cdef double jtj[MAX_PARAMS * MAX_PARAMS]
     cdef double jtr[MAX_PARAMS]
@@ -313,22 +337,12 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
         for j in range(n_p):
             p[j] = NAN
         return TOO_FEW_POINTS
-    if isnan(p[0]):
-        # Start H at its exact weighted least-squares value for the starting shape.
-        p[0] = 0.0
-        sw = 0.0
-        swr = 0.0
-        mix_coefficients(pr.n_basis, n_p, p, mix, pr.brk, coef, dcoef)
-        for row in range(pr.start, pr.stop):
-            if pr.mask != NULL and pr.mask[row]:
-                continue
-            if model_point(pr.phi + row * pr.n_basis, pr.n_basis, n_p, 0.0, coef, dcoef,
-                           pr.log_flux, &m, NULL) != 0:
-                sw = 0.0
-                break
-            sw += pr.w[row]
-            swr += pr.w[row] * (pr.y[row] - m)
-        p[0] = swr / sw if sw > 0.0 else NAN
+    if h_missing(pr, p, fixed):
+        # Start each H at its exact weighted least-squares value for the starting shape.
+        if best_h(pr, mix, p, fixed, True) != 0:
+            for j in range(n_p):
+                p[j] = NAN
+            return MODEL_UNDEFINED
         for c in range(n_con):
             # Respect bounds on H alone (the shape is feasible already).
             slack = b[c]
@@ -336,7 +350,7 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 slack -= A[c, j] * p[j]
             if slack < 0.0:
                 snap_to(A, b, c, n_p, p)
-    if isnan(p[0]) or accumulate(pr, mix, p, &cost, jtj, jtr) != 0:
+    if h_missing(pr, p, fixed) or accumulate(pr, mix, p, &cost, jtj, jtr) != 0:
         for j in range(n_p):
             p[j] = NAN
         return MODEL_UNDEFINED
@@ -547,12 +561,9 @@ cdef bint other_side(const Problem* pr, const double[:, :, ::1] mix, const doubl
     """
     cdef double jtj_q[MAX_PARAMS * MAX_PARAMS]
     cdef double jtr_q[MAX_PARAMS]
-    cdef double coef[MAX_BASIS]
-    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
-    cdef double cost_q, m, sw = 0.0, swr = 0.0, slack
+    cdef double cost_q, slack
     cdef int j, c, n_p = pr.n_p
     cdef bint right = p[1] < pr.brk
-    cdef Py_ssize_t row
     for j in range(n_p):
         q[j] = p[j]
     q[1] = pr.brk if right else nextafter(pr.brk, -INFINITY)
@@ -560,19 +571,11 @@ cdef bint other_side(const Problem* pr, const double[:, :, ::1] mix, const doubl
         slack = b[c]
         for j in range(n_p):
             slack -= A[c, j] * q[j]
-        if slack < -1e-12 * (1.0 + fabs(b[c])) and A[c, 0] == 0.0:
+        if slack < -1e-12 * (1.0 + fabs(b[c])) and not involves_h(pr, A, c):
             return False
-    if not fixed[0]:
-        mix_coefficients(pr.n_basis, n_p, q, mix, pr.brk, coef, dcoef)
-        for row in range(pr.start, pr.stop):
-            if pr.mask != NULL and pr.mask[row]:
-                continue
-            if model_point(pr.phi + row * pr.n_basis, pr.n_basis, n_p, 0.0, coef, dcoef,
-                           pr.log_flux, &m, NULL) != 0:
-                return False
-            sw += pr.w[row]
-            swr += pr.w[row] * (pr.y[row] - m)
-        q[0] = swr / sw
+    if has_free_h(pr, fixed):
+        if best_h(pr, mix, q, fixed, False) != 0:
+            return False
         for c in range(A.shape[0]):
             slack = b[c]
             for j in range(n_p):
@@ -598,6 +601,7 @@ cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef double jtr_l[MAX_PARAMS]
     cdef double cost_l
     cdef int j, n_p = pr.n_p
+    cdef bint moved
     if jtr[1] > tol:
         p[1] = nextafter(pr.brk, INFINITY)
         return accumulate(pr, mix, p, cost, jtj, jtr) == 0
@@ -606,12 +610,16 @@ cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
     left[1] = nextafter(pr.brk, -INFINITY)
     if accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0:
         return False
-    if not fixed[0] and jtj_l[0] > 0.0:
-        # The pieces need not join exactly (HG12's published coefficients leave a
-        # jump of ~1e-4 mag): re-optimise H on the left before reading the slope.
-        left[0] += jtr_l[0] / jtj_l[0]
-        if accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0:
-            return False
+    # The pieces need not join exactly (HG12's published coefficients leave a jump
+    # of ~1e-4 mag): re-optimise H on the left before reading the slope. H enters
+    # linearly and each point has one H, so one Newton step in every H is exact.
+    moved = False
+    for j in range(n_p):
+        if is_h(pr, j) and not fixed[j] and jtj_l[j * n_p + j] > 0.0:
+            left[j] += jtr_l[j] / jtj_l[j * n_p + j]
+            moved = True
+    if moved and accumulate(pr, mix, left, &cost_l, jtj_l, jtr_l) != 0:
+        return False
     if jtr_l[1] >= -tol:
         return False
     for j in range(n_p):
@@ -621,6 +629,70 @@ cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
         jtj[j] = jtj_l[j]
     cost[0] = cost_l
     return True
+
+
+cdef inline bint is_h(const Problem* pr, int j) noexcept nogil:
+    """Whether parameter ``j`` is a band's H (column 0 or past the model's own)."""
+    return j == 0 or j >= pr.n_m
+
+
+cdef bint h_missing(const Problem* pr, const double* p, const unsigned char* fixed) noexcept nogil:
+    """Whether some free H has no value (NaN: start it at its best value)."""
+    cdef int j
+    for j in range(pr.n_p):
+        if is_h(pr, j) and not fixed[j] and isnan(p[j]):
+            return True
+    return False
+
+
+cdef bint has_free_h(const Problem* pr, const unsigned char* fixed) noexcept nogil:
+    """Whether some H is free."""
+    cdef int j
+    for j in range(pr.n_p):
+        if is_h(pr, j) and not fixed[j]:
+            return True
+    return False
+
+
+cdef bint involves_h(const Problem* pr, const double[:, ::1] A, int c) noexcept nogil:
+    """Whether constraint ``c`` involves any H."""
+    cdef int j
+    for j in range(pr.n_p):
+        if is_h(pr, j) and A[c, j] != 0.0:
+            return True
+    return False
+
+
+cdef int best_h(const Problem* pr, const double[:, :, ::1] mix, double* p,
+                const unsigned char* fixed, bint only_nan) noexcept nogil:
+    """Set each free H (only NaN ones with ``only_nan``) to its exact weighted
+    least-squares value for the shape in ``p``; 1 where the model is undefined."""
+    cdef double sw[MAX_PARAMS]
+    cdef double swr[MAX_PARAMS]
+    cdef double coef[MAX_BASIS]
+    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef double m
+    cdef int j, hc = 0
+    cdef Py_ssize_t row
+    for j in range(pr.n_p):
+        sw[j] = 0.0
+        swr[j] = 0.0
+    mix_coefficients(pr.n_basis, pr.n_m, p, mix, pr.brk, coef, dcoef)
+    for row in range(pr.start, pr.stop):
+        if pr.mask != NULL and pr.mask[row]:
+            continue
+        if model_point(pr.phi + row * pr.n_basis, pr.n_basis, pr.n_m, 0.0, coef, dcoef,
+                       pr.log_flux, &m, NULL) != 0:
+            return 1
+        if pr.hcol != NULL:
+            hc = pr.hcol[row]
+        sw[hc] += pr.w[row]
+        swr[hc] += pr.w[row] * (pr.y[row] - m)
+    for j in range(pr.n_p):
+        if not is_h(pr, j) or fixed[j] or (only_nan and not isnan(p[j])):
+            continue
+        p[j] = swr[j] / sw[j] if sw[j] > 0.0 else NAN
+    return 0
 
 
 cdef void snap_to(const double[:, ::1] A, const double[::1] b, int c, int n_p,
@@ -665,16 +737,21 @@ cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
 
 def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         const int64_t[::1] offsets, double[:, ::1] params,
-        const unsigned char[::1] fixed, const double[:, ::1] A, const double[::1] b,
+        const unsigned char[:, ::1] fixed, const double[:, ::1] A, const double[::1] b,
         const double[:, :, ::1] mix, double brk, bint log_flux,
         int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,
         double ftol=1e-13, str loss="linear", double f_scale=1.0, double clip=0.0,
-        unsigned char[::1] mask=None, int n_threads=1):
+        unsigned char[::1] mask=None, const int[::1] hcol=None, int n_threads=1):
     """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
 
     ``params`` holds the starting values (a NaN ``H`` is started at its exact value
-    for the starting shape) and receives the solution. Returns ``(cov, chi2, n_iter,
+    for the starting shape) and receives the solution; ``fixed`` marks, per object,
+    the parameters held at their starting values. Returns ``(cov, chi2, n_iter,
     flags)`` with ``chi2`` the weighted sum of squared residuals.
+
+    With more parameters than the model's own (``mix.shape[2]``), the extra ones are
+    the H of further bands: ``hcol`` gives, per point, the column of its H (0 or at
+    least ``mix.shape[2]``).
 
     With a robust ``loss`` (``LOSSES``) the fit minimises ``f_scale^2 sum rho(z)``,
     ``z = w r^2 / f_scale^2``. With ``clip > 0`` points whose normalised residual
@@ -684,7 +761,7 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     then the plain ones at that solution.
     """
     cdef Py_ssize_t n_obj = offsets.shape[0] - 1, k
-    cdef int n_p = params.shape[1], j
+    cdef int n_p = params.shape[1], n_m = mix.shape[2], j
     cdef Settings st
     cdef Problem pr
     if n_p < 1 or n_p > MAX_PARAMS or phi.shape[1] > MAX_BASIS:
@@ -693,8 +770,15 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         raise ValueError("constraint matrix has the wrong shape")
     if y.shape[0] != w.shape[0] or y.shape[0] != phi.shape[0] or params.shape[0] != n_obj:
         raise ValueError("inconsistent array lengths")
-    if fixed.shape[0] != n_p or mix.shape[2] != n_p or mix.shape[1] != phi.shape[1]:
+    if (fixed.shape[0] != n_obj or fixed.shape[1] != n_p or n_m < 1 or n_m > n_p
+            or mix.shape[1] != phi.shape[1]):
         raise ValueError("fixed or mix does not match the parameters")
+    if n_p > n_m and (hcol is None or hcol.shape[0] != y.shape[0]):
+        raise ValueError("fits of several bands need hcol, one entry per point")
+    if hcol is not None and hcol.shape[0] > 0:
+        columns = np.asarray(hcol)
+        if ((columns != 0) & ((columns < n_m) | (columns >= n_p))).any():
+            raise ValueError("hcol must name column 0 or one past the model's parameters")
     if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != y.shape[0]):
         raise ValueError("offsets must start at 0 and end at the number of points")
     st.max_iter = max_iter
@@ -721,6 +805,8 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     pr.phi = &phi[0, 0]
     pr.n_basis = phi.shape[1]
     pr.n_p = n_p
+    pr.n_m = n_m
+    pr.hcol = &hcol[0] if hcol is not None and hcol.shape[0] > 0 else NULL
     pr.log_flux = log_flux
     pr.brk = brk
     if loss not in LOSSES:
@@ -734,7 +820,7 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     pr.mask = &mask[0] if mask is not None and mask.shape[0] > 0 else NULL
     st.clip = clip
     for k in prange(n_obj, nogil=True, num_threads=n_threads, schedule="dynamic", chunksize=16):
-        fl_v[k] = run_object(&pr, offsets[k], offsets[k + 1], mix, &params[k, 0], &fixed[0],
+        fl_v[k] = run_object(&pr, offsets[k], offsets[k + 1], mix, &params[k, 0], &fixed[k, 0],
                              A, b, &st, &cov_v[k, 0, 0], &chi2_v[k], &it_v[k])
     return cov, chi2, n_iter, flags
 
@@ -752,17 +838,20 @@ cdef int run_object(const Problem* shared, Py_ssize_t start, Py_ssize_t stop,
     cdef double coef[MAX_BASIS]
     cdef double dcoef[MAX_BASIS * MAX_PARAMS]
     cdef Py_ssize_t i
+    cdef int hc = 0
     pr.start = start
     pr.stop = stop
     flags = fit_one(&pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
     if not (flags & (CONVERGED | MAX_ITER)) or (pr.loss == LOSS_LINEAR and st.clip <= 0.0):
         return flags
     if st.clip > 0.0:
-        mix_coefficients(pr.n_basis, pr.n_p, p, mix, pr.brk, coef, dcoef)
+        mix_coefficients(pr.n_basis, pr.n_m, p, mix, pr.brk, coef, dcoef)
         for i in range(start, stop):
             if pr.mask[i]:
                 continue
-            if model_point(pr.phi + i * pr.n_basis, pr.n_basis, pr.n_p, p[0], coef, dcoef,
+            if pr.hcol != NULL:
+                hc = pr.hcol[i]
+            if model_point(pr.phi + i * pr.n_basis, pr.n_basis, pr.n_m, p[hc], coef, dcoef,
                            pr.log_flux, &m, NULL) == 0:
                 if fabs(pr.y[i] - m) * sqrt(pr.w[i]) > st.clip:
                     pr.mask[i] = 1

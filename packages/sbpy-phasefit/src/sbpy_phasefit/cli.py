@@ -1,7 +1,8 @@
 """The ``sbpy-phasefit`` command line: fit phase functions to tables, or run the demo.
 
 ``sbpy-phasefit fit INPUT -o OUTPUT --model HG12 --id-col ID --phase-col ALPHA
---mag-col MAG [--err-col ERR] [--band-col BAND]`` fits every object (per band) of a
+--mag-col MAG [--err-col ERR] [--band-col BAND [--shared-shape]]`` fits every object
+(each band on its own, or with ``--shared-shape`` one shape and an H per band) of a
 CSV or Parquet table and writes the result table (ECSV, CSV, Parquet or FITS, by
 suffix). ``sbpy-phasefit demo --output DIR`` fits the bundled Carbognani et al.
 (2019) phase curves and writes result tables and a figure into ``DIR``.
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import astropy.units as u
 import numpy as np
-from astropy.table import QTable, Table, vstack
+from astropy.table import QTable, Table
 
 from . import __version__
 from .fit import fit_phase_curves
 from .models import MODELS
+from .results import param_names
 
 __all__ = ["build_parser", "main"]
 
@@ -67,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--phase-col", required=True, help="column of phase angles (deg)")
     fit.add_argument("--mag-col", required=True, help="column of reduced magnitudes")
     fit.add_argument("--err-col", help="column of magnitude errors (unweighted fit without)")
-    fit.add_argument("--band-col", help="column of band names: each band is fitted on its own")
+    fit.add_argument("--band-col",
+                     help="column of band names: each band is fitted on its own")  # fmt: skip
+    fit.add_argument("--shared-shape", action="store_true",
+                     help="with --band-col: one shape per object, an H per band")  # fmt: skip
     fit.add_argument("--error-floor", type=float, default=0.0,
                      help="added in quadrature to the errors (mag)")  # fmt: skip
     fit.add_argument("--invalid", choices=("raise", "flag"), default="raise",
@@ -106,7 +111,7 @@ def _write_atomic(path: Path, write: Callable[[str], None]) -> None:
 def _flat_covariance(table: QTable) -> QTable:
     """Replace the covariance column by one column per pair (for flat formats)."""
     out = table.copy()
-    names = table.meta["param_names"]
+    names = param_names(table)
     cov = np.asarray(out["covariance"])
     del out["covariance"]
     position = out.colnames.index("chi2")
@@ -168,23 +173,17 @@ def _run_fit(args: argparse.Namespace) -> Path:
     phase = _column(data, args.phase_col, args.input)
     mag = _column(data, args.mag_col, args.input)
     err = _column(data, args.err_col, args.input)
+    if args.shared_shape and args.band_col is None:
+        raise CommandError("--shared-shape needs --band-col: the column of band names")
     bands = _column(data, args.band_col, args.input)
-    groups = [(None, np.ones(len(data), dtype=bool))]
-    if bands is not None:
-        groups = [(band, bands == band) for band in np.unique(bands)]
-    results = []
-    for band, sel in groups:
-        result = fit_phase_curves(
-            phase[sel] * u.deg, mag[sel] * u.mag, ids[sel], None if err is None else err[sel] * u.mag,
-            model=args.model, error_floor=args.error_floor, invalid=args.invalid,
-            loss=args.loss, f_scale=args.f_scale, clip=args.clip,
-            n_threads=args.threads, progress=not args.no_progress,
-        )  # fmt: skip
-        if band is not None:
-            result.add_column(np.full(len(result), band), name="band", index=1)
-        results.append(result)
-    table = results[0] if len(results) == 1 else vstack(results, metadata_conflicts="silent")
-    table.meta = dict(results[0].meta)  # every band's fit has the same settings
+    if bands is not None and np.ma.is_masked(data[args.band_col]):
+        raise CommandError(f"column {args.band_col!r} of {args.input} has empty band names")
+    table = fit_phase_curves(
+        phase * u.deg, mag * u.mag, ids, None if err is None else err * u.mag, bands=bands,
+        shared_shape=args.shared_shape, model=args.model, error_floor=args.error_floor,
+        invalid=args.invalid, loss=args.loss, f_scale=args.f_scale, clip=args.clip,
+        n_threads=args.threads, progress=not args.no_progress,
+    )  # fmt: skip
     table.meta["input"] = str(args.input)
     if out_format != "ascii.ecsv":
         table = _flat_covariance(table)

@@ -17,6 +17,17 @@ Examples
 >>> result = fit_phase_curves(phase, mag, ids, model="HG12")
 >>> result["H"].round(6), result["G12"].round(6).tolist()
 (<Quantity [15., 17.] mag>, [0.3, 0.6])
+
+Several bands: with ``bands`` each (object, band) is fitted on its own, or, with
+``shared_shape=True``, one fit per object has an ``H`` per band and one shape:
+
+>>> bands = np.tile(np.repeat(["g", "r"], 5), 2)
+>>> mag_gr = mag + np.where(bands == "g", 0.5, 0.0) * u.mag
+>>> shared = fit_phase_curves(phase, mag_gr, ids, bands=bands, shared_shape=True)
+>>> shared.meta["param_names"]
+['H_g', 'H_r', 'G12']
+>>> shared["H_g"].round(6), shared["G12"].round(6).tolist()
+(<Quantity [15.5, 17.5] mag>, [0.3, 0.6])
 """
 
 from __future__ import annotations
@@ -29,7 +40,7 @@ from astropy.table import QTable
 from numpy.typing import ArrayLike
 
 from . import __version__, _lsq
-from ._input import as_float_array, group_points, invalid_points
+from ._input import Grouped, as_float_array, band_codes, group_points, id_codes, invalid_points
 from .models import PhaseFunction, _value_in, get_model
 from .results import FitFlag, make_table
 
@@ -110,6 +121,9 @@ def fit_phase_curves(
     ids: ArrayLike | None = None,
     mag_err: ArrayLike | u.Quantity | None = None,
     *,
+    bands: ArrayLike | None = None,
+    shared_shape: bool = False,
+    min_band_points: int = 2,
     model: str | PhaseFunction = "HG12",
     bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
     fixed: Mapping[str, ArrayLike] | None = None,
@@ -139,6 +153,26 @@ def fit_phase_curves(
         omitted. The result has one row per distinct id, sorted by id.
     mag_err : array_like or astropy.units.Quantity, optional
         One-sigma magnitude errors; the fit is unweighted if omitted.
+    bands : array_like, optional
+        Band (filter) name of each point (strings or numbers, not NaN or empty).
+        Without ``shared_shape`` every (object, band) is fitted on its own and the
+        result has one row per (id, band), sorted by id then band, with a ``band``
+        column after ``id``.
+    shared_shape : bool, optional
+        With ``bands``: fit one shape (``G12``; ``G1`` and ``G2``; ``G``; the linear
+        slope ``S``) per object with one ``H`` per band, in a single least-squares
+        problem. The result has one row per object with columns ``H_<band>`` for
+        every band of the input (NaN where an object has no points in that band),
+        the shape parameters, their errors, the joint covariance, chi2 and flags, and
+        per band ``chi2_<band>``, ``n_points_<band>``, ``n_dropped_<band>``,
+        ``phase_min_<band>`` and ``phase_max_<band>`` (see `sbpy_phasefit.results`).
+    min_band_points : int, optional
+        With ``shared_shape``: an object's band with fewer usable points than this
+        (default 2; a single point would fix that band's ``H`` with no residual to
+        check it) is left out of the object's fit: its ``H`` is NaN, its points count
+        in ``n_dropped`` and the object gets ``FitFlag.BAND_TOO_FEW_POINTS``. The
+        other bands are fitted. (Fitted separately, such a band's row gets
+        ``FitFlag.TOO_FEW_POINTS`` through ``min_points``.)
     model : str or PhaseFunction, optional
         ``"HG"``, ``"HG12"`` (default), ``"HG12PEN16"``, ``"HG1G2"``, ``"LINEAR"`` or a
         model instance, e.g. ``HG1G2(phi3_slope="penttila2016")``.
@@ -147,14 +181,18 @@ def fit_phase_curves(
         (``None`` for no bound). HG1G2 keeps ``G1 + G2 <= 1`` as sbpy does.
     fixed : dict, optional
         ``{name: value}`` of parameters held fixed, one value or one per object
-        (e.g. ``{"G12": 0.62}`` for an H-only fit).
+        (e.g. ``{"G12": 0.62}`` for an H-only fit). With ``shared_shape`` only shape
+        parameters can be fixed; ``bounds`` on ``H`` apply to every band's ``H``.
     init : dict, optional
         ``{name: value}`` starting values (default: sbpy's defaults for the shape
-        parameters and the exact best ``H`` for that shape).
+        parameters and the exact best ``H`` for that shape; with ``shared_shape``
+        shape parameters only).
     error_floor : float or astropy.units.Quantity, optional
         Added in quadrature to ``mag_err`` (or used as the error if there is none).
     min_points : int, optional
-        Fewest points an object needs (default: the number of free parameters).
+        Fewest points an object needs (default: the number of free parameters of a
+        one-band fit; with ``shared_shape`` the points of all bands count, and the
+        fit also needs a point per free parameter, i.e. per band fitted).
     covariance : {"auto", "absolute", "scaled"}, optional
         ``absolute`` is the inverse of ``J^T W J``; ``scaled`` multiplies it by the
         reduced chi2. ``auto`` (default) is absolute when errors are given, else scaled.
@@ -191,7 +229,8 @@ def fit_phase_curves(
     Raises
     ------
     ValueError
-        On unusable points (with ``invalid="raise"``), mismatched lengths or bad
+        On unusable points (with ``invalid="raise"``), mismatched lengths, NaN or
+        empty band names, more bands than a shared-shape fit can hold, or bad
         options. `~astropy.units.UnitConversionError` on wrong units.
 
     Examples
@@ -215,6 +254,10 @@ def fit_phase_curves(
         raise ValueError(f"clip must be positive (a number of sigma), got {clip!r}")
     if int(max_iter) < 1 or int(chunk_size) < 1:
         raise ValueError("max_iter and chunk_size must be positive")
+    if shared_shape and bands is None:
+        raise ValueError("shared_shape=True needs bands: the band of each point")
+    if int(min_band_points) != min_band_points or min_band_points < 1:
+        raise ValueError(f"min_band_points must be a positive integer, got {min_band_points!r}")
     threads = _resolve_threads(n_threads)
 
     alpha = as_float_array(phase, u.deg, "phase")
@@ -230,15 +273,33 @@ def fit_phase_curves(
         raise ValueError("error_floor must be finite and non-negative")
 
     bad, reasons = invalid_points(alpha, mags, errs)
+    band_names, band_index = (None, None) if bands is None else band_codes(bands, alpha.size)
     if reasons and invalid == "raise":
         raise ValueError(
             "unusable input: "
             + "; ".join(reasons)
             + ". Remove these points or pass invalid='flag' to leave them out."
         )
-    groups = group_points(ids, alpha.size, bad)
+    n_bands = 0 if band_names is None else band_names.size
+    shared = bool(shared_shape)
+    if band_names is None:
+        groups = group_points(ids, alpha.size, bad)
+        row_ids, row_bands = groups.ids, None
+    else:
+        # Objects are numbered by their sorted ids; without a shared shape each
+        # (object, band) pair is a fit of its own, numbered object-major.
+        id_names, id_index = id_codes(ids, alpha.size)
+        key = id_index if shared else id_index * n_bands + band_index
+        groups = group_points(key, alpha.size, bad)
+        row_ids = id_names[groups.ids // (1 if shared else n_bands)]
+        row_bands = None if shared else band_names[groups.ids % n_bands]
     n_obj = groups.ids.size
 
+    if shared and any("H" in (values or {}) for values in (fixed, init)):
+        raise ValueError(
+            "with shared_shape=True only shape parameters can be fixed or started "
+            f"({', '.join(model.param_names[1:])}); each band's H is always fitted"
+        )
     lower, upper, a_mat, b_vec = _constraints(model, bounds)
     fixed_values = _per_object(model, fixed, "fixed", n_obj)
     init_values = _per_object(model, init, "init", n_obj)
@@ -253,9 +314,8 @@ def fit_phase_curves(
         start[:, j] = values
         fixed_mask[j] = 1
     _check_start(model, start, a_mat, b_vec, lower, upper, fixed_values)
-    n_free = model.n_params - int(fixed_mask.sum())
     if min_points is None:
-        min_points = n_free
+        min_points = model.n_params - int(fixed_mask.sum())
     if int(min_points) != min_points or min_points < 0:
         raise ValueError(f"min_points must be a non-negative integer, got {min_points!r}")
 
@@ -268,9 +328,21 @@ def fit_phase_curves(
         weights = 1.0 / (by_object(errs) ** 2 + floor**2)
     else:
         weights = np.full(y.size, 1.0 / floor**2 if floor > 0 else 1.0)
+    # Per point: 0 used, 1 clipped (set by the kernel), 2 in a band with too few points.
+    left_out = np.zeros(y.size, dtype=np.uint8)
+    hcol = None
+    fixed_2d = np.ascontiguousarray(np.broadcast_to(fixed_mask, (n_obj, model.n_params)))
+    if shared:
+        layout = _SharedLayout(model, band_names, groups, by_object(band_index), min_band_points)
+        left_out[layout.too_few_points] = 2
+        hcol = layout.hcol
+        fixed_2d = layout.fixed(fixed_mask)
+        start = layout.start(start, lower[0], upper[0])
+        a_mat, b_vec = layout.constraints(a_mat, b_vec)
 
     params = np.ascontiguousarray(start)
-    cov = np.full((n_obj, model.n_params, model.n_params), np.nan)
+    n_p = params.shape[1]
+    cov = np.full((n_obj, n_p, n_p), np.nan)
     chi2 = np.full(n_obj, np.nan)
     n_iter = np.zeros(n_obj, dtype=np.int32)
     flags = np.zeros(n_obj, dtype=np.int32)
@@ -280,31 +352,32 @@ def fit_phase_curves(
 
         chunks = tqdm(chunks, desc=f"fitting {model.name}", unit="chunk")
     mix = model.mix
-    clipped = np.zeros(y.size, dtype=np.uint8)
     for k0 in chunks:
         k1 = min(k0 + int(chunk_size), n_obj)
         lo, hi = groups.offsets[k0], groups.offsets[k1]
         phi = model.basis(alpha_sorted[lo:hi], n_threads=threads)
         block = np.ascontiguousarray(params[k0:k1])
         c, x2, it, fl = _lsq.fit(
-            y[lo:hi], weights[lo:hi], phi, groups.offsets[k0 : k1 + 1] - lo, block, fixed_mask,
-            a_mat, b_vec, mix, model._break, model._log_flux, min_points=int(min_points),
-            max_iter=int(max_iter), loss=loss, f_scale=float(f_scale),
-            clip=0.0 if clip is None else float(clip), mask=clipped[lo:hi], n_threads=threads,
+            y[lo:hi], weights[lo:hi], phi, groups.offsets[k0 : k1 + 1] - lo, block,
+            fixed_2d[k0:k1], a_mat, b_vec, mix, model._break, model._log_flux,
+            min_points=int(min_points), max_iter=int(max_iter), loss=loss,
+            f_scale=float(f_scale), clip=0.0 if clip is None else float(clip),
+            mask=left_out[lo:hi], hcol=None if hcol is None else hcol[lo:hi], n_threads=threads,
         )  # fmt: skip
         params[k0:k1], cov[k0:k1], chi2[k0:k1], n_iter[k0:k1], flags[k0:k1] = block, c, x2, it, fl
 
-    clipped_before = np.concatenate(([0], np.cumsum(clipped, dtype=np.int64)))
-    n_clipped = clipped_before[groups.offsets[1:]] - clipped_before[groups.offsets[:-1]]
-    n_points = np.diff(groups.offsets) - n_clipped
+    excluded_before = np.concatenate(([0], np.cumsum(left_out > 0, dtype=np.int64)))
+    n_excluded = excluded_before[groups.offsets[1:]] - excluded_before[groups.offsets[:-1]]
+    n_points = np.diff(groups.offsets) - n_excluded
     flags[groups.n_dropped > 0] |= FitFlag.INVALID_POINTS
+    n_free = n_p - fixed_2d.sum(axis=1, dtype=np.int64)
     kind = covariance if covariance != "auto" else ("absolute" if errs is not None else "scaled")
     if kind == "scaled":
         dof = n_points - n_free
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(dof > 0, chi2 / np.where(dof > 0, dof, 1), np.nan)
         cov = cov * factor[:, None, None]
-    phase_range = _phase_range(np.where(clipped > 0, np.nan, alpha_sorted), groups.offsets)
+    phase_range = _phase_range(np.where(left_out > 0, np.nan, alpha_sorted), groups.offsets)
     meta = {
         "covariance": kind,
         "weighted": errs is not None or floor > 0,
@@ -321,10 +394,158 @@ def fit_phase_curves(
     }
     if hasattr(model, "phi3_slope"):
         meta["phi3_slope"] = model.phi3_slope
-    return make_table(
-        model, groups.ids, params, cov, chi2, n_points, groups.n_dropped + n_clipped, n_free,
-        phase_range, n_iter, flags, meta,
+    if band_names is not None:
+        meta["bands"] = [str(b) for b in band_names]
+        meta["shared_shape"] = shared
+    if shared:
+        flags[layout.small.any(axis=1)] |= FitFlag.BAND_TOO_FEW_POINTS
+        params, cov = layout.to_table_order(params, cov)
+    table = make_table(
+        model, row_ids, params, cov, chi2, n_points, groups.n_dropped + n_excluded, n_free,
+        phase_range, n_iter, flags, meta, bands=band_names if shared else None,
     )  # fmt: skip
+    if row_bands is not None:
+        table.add_column(row_bands, name="band", index=1)
+    if shared:
+        per_band = layout.band_columns(
+            model, params, alpha_sorted, y, weights, left_out, bad, id_index, band_index
+        )
+        for name, column in per_band.items():
+            table[name] = column
+    return table
+
+
+class _SharedLayout:
+    """Parameter layout of shared-shape fits of several bands.
+
+    The kernel's parameter vector of an object is ``(H_0, shape..., H_1, ...,
+    H_{n-1})`` (the model's own parameters first, as in a one-band fit); the result
+    table's is ``(H_0, ..., H_{n-1}, shape...)``. A band an object has no usable
+    points in keeps its ``H`` fixed (at a feasible dummy value) and reports NaN.
+    """
+
+    def __init__(
+        self,
+        model: PhaseFunction,
+        band_names: np.ndarray,
+        groups: Grouped,
+        band_sorted: np.ndarray,
+        min_band_points: int,
+    ) -> None:
+        n_m, n_bands = model.n_params, band_names.size
+        self.names = [str(b) for b in band_names]
+        self.n_m, self.n_bands, self.n_p = n_m, n_bands, n_m + n_bands - 1
+        if self.n_p > _lsq.MAX_PARAMETERS:
+            raise ValueError(
+                f"a shared-shape {model.name} fit holds at most "
+                f"{_lsq.MAX_PARAMETERS - n_m + 1} bands, got {n_bands}; fit fewer bands "
+                "at a time or pass shared_shape=False"
+            )
+        n_obj = groups.ids.size
+        self.obj = np.repeat(np.arange(n_obj), np.diff(groups.offsets))
+        self.key = self.obj * n_bands + band_sorted
+        counts = np.bincount(self.key, minlength=n_obj * n_bands).reshape(n_obj, n_bands)
+        #: (object, band) pairs with some, but too few, points; and those fitted.
+        self.small = (counts > 0) & (counts < min_band_points)
+        self.used = (counts > 0) & ~self.small
+        self.too_few_points = self.small.ravel()[self.key]
+        #: Kernel column of each H, in band order.
+        self.h_cols = np.array([0, *range(n_m, self.n_p)], dtype=np.intp)
+        self.hcol = np.ascontiguousarray(self.h_cols[band_sorted], dtype=np.int32)
+
+    def fixed(self, fixed_mask: np.ndarray) -> np.ndarray:
+        """Per object: the model's fixed parameters, and the H of bands not fitted."""
+        out = np.zeros((self.used.shape[0], self.n_p), dtype=np.uint8)
+        out[:, : self.n_m] = fixed_mask
+        out[:, self.h_cols] = ~self.used
+        return out
+
+    def start(self, start: np.ndarray, lower_h: float, upper_h: float) -> np.ndarray:
+        """Starting values: NaN (best value) for each fitted H, a feasible dummy else."""
+        out = np.full((start.shape[0], self.n_p), np.nan)
+        out[:, : self.n_m] = start
+        h = out[:, self.h_cols]
+        h[~self.used] = np.clip(0.0, lower_h, upper_h)
+        out[:, self.h_cols] = h
+        return out
+
+    def constraints(self, a_mat: np.ndarray, b_vec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The model's constraints, with each bound on H repeated for every band's H."""
+        rows = [np.pad(a_mat, ((0, 0), (0, self.n_p - self.n_m)))]
+        rhs = [b_vec]
+        h_only = (a_mat[:, 1:] == 0).all(axis=1) & (a_mat[:, 0] != 0)
+        for col in self.h_cols[1:]:
+            extra = np.zeros((int(h_only.sum()), self.n_p))
+            extra[:, col] = a_mat[h_only, 0]
+            rows.append(extra)
+            rhs.append(b_vec[h_only])
+        a_out, b_out = np.vstack(rows), np.concatenate(rhs)
+        if a_out.shape[0] > _lsq.MAX_CONSTRAINTS:
+            raise ValueError(
+                f"bounds on H for {self.n_bands} bands give {a_out.shape[0]} constraints, "
+                f"more than {_lsq.MAX_CONSTRAINTS}; bound fewer parameters"
+            )
+        return np.ascontiguousarray(a_out), np.ascontiguousarray(b_out)
+
+    def to_table_order(self, params: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Parameters and covariance in the table's order; NaN for bands not fitted."""
+        order = np.array([*self.h_cols, *range(1, self.n_m)])
+        params = params[:, order]
+        cov = cov[:, order][:, :, order]
+        for b in range(self.n_bands):
+            missing = ~self.used[:, b]
+            params[missing, b] = np.nan
+            cov[missing, b, :] = np.nan
+            cov[missing, :, b] = np.nan
+        return params, cov
+
+    def band_columns(
+        self,
+        model: PhaseFunction,
+        params: np.ndarray,
+        alpha: np.ndarray,
+        y: np.ndarray,
+        weights: np.ndarray,
+        left_out: np.ndarray,
+        bad: np.ndarray,
+        id_index: np.ndarray,
+        band_index: np.ndarray,
+    ) -> dict[str, u.Quantity | np.ndarray]:
+        """Per band: chi2 share, points used and left out, and phase range.
+
+        ``params`` is in the table's order; the other arrays are per sorted point,
+        except ``bad``, ``id_index`` and ``band_index``, which are per input point.
+        """
+        n_obj, nb = self.used.shape
+        used_pt = left_out == 0
+        band_sorted = self.key % nb
+        point_params = [params[self.obj, band_sorted]] + [
+            params[self.obj, nb + j] for j in range(self.n_m - 1)
+        ]
+        with np.errstate(invalid="ignore"):
+            resid = y - model.evaluate(alpha, *point_params).value
+        contrib = np.where(used_pt & np.isfinite(resid), weights * resid**2, 0.0)
+        size = n_obj * nb
+        chi2 = np.bincount(self.key, contrib, minlength=size).reshape(n_obj, nb)
+        n_used = np.bincount(self.key[used_pt], minlength=size).reshape(n_obj, nb)
+        n_out = np.bincount(self.key[~used_pt], minlength=size).reshape(n_obj, nb)
+        n_out += np.bincount(id_index[bad] * nb + band_index[bad], minlength=size).reshape(
+            n_obj, nb
+        )
+        lo = np.full(size, np.nan)
+        hi = np.full(size, np.nan)
+        phase = np.where(used_pt, alpha, np.nan)
+        np.fmin.at(lo, self.key, phase)
+        np.fmax.at(hi, self.key, phase)
+        fitted = self.used & np.isfinite(params[:, :nb])
+        columns = {}
+        for b, name in enumerate(self.names):
+            columns[f"chi2_{name}"] = np.where(fitted[:, b], chi2[:, b], np.nan)
+            columns[f"n_points_{name}"] = n_used[:, b]
+            columns[f"n_dropped_{name}"] = n_out[:, b]
+            columns[f"phase_min_{name}"] = lo.reshape(n_obj, nb)[:, b] * u.deg
+            columns[f"phase_max_{name}"] = hi.reshape(n_obj, nb)[:, b] * u.deg
+        return columns
 
 
 def fit_obs(
