@@ -55,8 +55,13 @@ def test_shared_shape_recovers_parameters(name):
     assert (sum(np.asarray(t[f"n_points_{b}"]) for b in H_BANDS) == t["n_points"]).all()
 
 
-@pytest.mark.parametrize("name", ["HG12", "HG1G2", "HG", "LINEAR"])
-def test_shared_shape_equals_scipy_on_the_stacked_problem(name):
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [("HG12", None), ("HG12", (0.12,)), ("HG1G2", None), ("HG", None), ("LINEAR", None)],
+)
+def test_shared_shape_equals_scipy_on_the_stacked_problem(name, shape, monkeypatch):
+    if shape is not None:  # HG12 below its break at G12 = 0.2
+        monkeypatch.setitem(SHAPES, name, shape)
     alpha, mag, ids, bands, _ = simulate(name, 6, 30, noise=0.03, seed=5)
     err = np.random.default_rng(1).uniform(0.01, 0.05, mag.size)
     t = fit_phase_curves(alpha, mag, ids, err, bands=bands, shared_shape=True, model=name)
@@ -148,6 +153,9 @@ def test_object_without_a_band_gets_nan_there():
     assert t["flags"][2] == FitFlag.CONVERGED
     assert np.isnan(t["H_g"][2])
     assert np.isfinite(t["H_r"][2])
+    bounded = fit_phase_curves(alpha[keep], mag[keep], ids[keep], bands=bands[keep],
+                               shared_shape=True, bounds={"H": (10.0, 20.0)})  # fmt: skip
+    assert bounded["flags"][2] == FitFlag.CONVERGED
     assert t["n_points_g"][2] == 0
     assert t["n_dropped_g"][2] == 0
     assert np.isnan(t["chi2_g"][2])
@@ -200,7 +208,7 @@ def test_robust_and_clipped_shared_fit():
         ({"bands": ["g"] * 10, "shared_shape": True, "min_band_points": 0}, ValueError,
          "min_band_points"),
         ({"bands": list("abcdefghij"), "shared_shape": True, "model": "HG1G2"}, ValueError,
-         "at most 8 bands"),
+         "at most 6 bands"),
     ],
 )  # fmt: skip
 def test_bad_band_input(options, error, match):
@@ -260,3 +268,27 @@ def test_to_ssobject_after_vstack_of_band_fits():
     mislabelled.meta["model"] = "HG1G2"
     with pytest.raises(ValueError, match="different models"):
         to_sbpy(mislabelled)
+
+
+def test_plot_refuses_shared_table():
+    from sbpy_phasefit.plotting import fit_band
+
+    alpha, mag, ids, bands, _ = simulate("HG12", 2, 20, noise=0.02)
+    t = fit_phase_curves(alpha, mag, ids, bands=bands, shared_shape=True)
+    with pytest.raises(ValueError, match="one-band fits"):
+        fit_band(t, 0, [1.0, 10.0])
+
+
+def test_interleaved_input_and_numeric_bands():
+    alpha, mag, ids, bands, _ = simulate("HG1G2", 4, 25, noise=0.02)
+    ordered = fit_phase_curves(alpha, mag, ids, bands=bands, shared_shape=True, model="HG1G2")
+    order = np.random.default_rng(0).permutation(mag.size)
+    codes = np.searchsorted(["g", "i", "r"], bands)  # 0, 1, 2
+    shuffled = fit_phase_curves(alpha[order], mag[order], ids[order], bands=codes[order],
+                                shared_shape=True, model="HG1G2")  # fmt: skip
+    assert shuffled.meta["param_names"] == ["H_0", "H_1", "H_2", "G1", "G2"]
+    np.testing.assert_allclose(
+        np.asarray(shuffled["covariance"]), np.asarray(ordered["covariance"]), rtol=1e-6
+    )
+    for new, old in (("H_0", "H_g"), ("H_1", "H_i"), ("H_2", "H_r"), ("G1", "G1")):
+        np.testing.assert_allclose(np.asarray(shuffled[new]), np.asarray(ordered[old]), atol=1e-9)

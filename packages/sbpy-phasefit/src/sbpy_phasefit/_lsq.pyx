@@ -148,6 +148,14 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
             z = pr.w[i] * r * r / pr.f2
             cost[0] += pr.f2 * robust(pr.loss, z, &drho)
             wi = pr.w[i] * drho
+        if hc == 0:
+            # One band (or the first): the columns are the model's own.
+            for a in range(n_m):
+                wg = wi * g[a]
+                jtr[a] += wg * r
+                for c in range(a + 1):
+                    jtj[a * n_p + c] += wg * g[c]
+            continue
         # Only this band's H and the shape have a nonzero derivative (columns
         # ``col``); J^T W J is accumulated in its lower triangle.
         for a in range(n_m):

@@ -19,7 +19,7 @@ cdef enum:
     BASIS_SPLINE = 2    # clamped cubic spline clipped at zero; see _spline.py; knots
                         # padded with +inf, coef[k] is the table of spline_table()
     MAX_BASIS = 3
-    MAX_PARAMS = 10
+    MAX_PARAMS = 8
 
 cdef void basis_row(double alpha_deg, int kind, int n_basis, const double[:, ::1] knots,
                     const double[:, :, ::1] coef, double* out) noexcept nogil

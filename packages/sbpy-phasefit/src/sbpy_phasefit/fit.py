@@ -465,7 +465,12 @@ class _SharedLayout:
         out = np.full((start.shape[0], self.n_p), np.nan)
         out[:, : self.n_m] = start
         h = out[:, self.h_cols]
-        h[~self.used] = np.clip(0.0, lower_h, upper_h)
+        # Strictly inside the bounds on H, so that no bound counts as reached.
+        if np.isfinite(lower_h) and np.isfinite(upper_h):
+            dummy = 0.5 * (lower_h + upper_h)
+        else:
+            dummy = min(max(0.0, lower_h + 1.0), upper_h - 1.0)
+        h[~self.used] = dummy
         out[:, self.h_cols] = h
         return out
 

@@ -66,6 +66,11 @@ def fit_band(
     True
     """
     model = model_of(table)
+    if "H" not in table.colnames:
+        raise ValueError(
+            "this draws one-band fits; for a shared-shape fit select a band's rows and "
+            "columns first, or fit the bands separately (shared_shape=False)"
+        )
     alpha = as_float_array(np.atleast_1d(phase), u.deg, "phase")
     params = np.array([u.Quantity(table[name][row]).value for name in model.param_names])
     best = model.evaluate(alpha, *params).value
