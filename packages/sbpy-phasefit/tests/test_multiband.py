@@ -270,13 +270,40 @@ def test_to_ssobject_after_vstack_of_band_fits():
         to_sbpy(mislabelled)
 
 
-def test_plot_refuses_shared_table():
+def test_fit_band_of_a_shared_table_takes_the_bands_h_and_the_shared_shape():
     from sbpy_phasefit.plotting import fit_band
 
-    alpha, mag, ids, bands, _ = simulate("HG12", 2, 20, noise=0.02)
+    alpha, mag, ids, bands, offset = simulate("HG12", 2, 20, noise=0.0)
     t = fit_phase_curves(alpha, mag, ids, bands=bands, shared_shape=True)
-    with pytest.raises(ValueError, match="one-band fits"):
+    with pytest.raises(ValueError, match="pass band="):
         fit_band(t, 0, [1.0, 10.0])
+    grid = np.array([0.0, 5.0, 20.0])
+    best, low, high = fit_band(t, 1, grid, band="i")
+    exact = get_model("HG12").evaluate(grid, H_BANDS["i"] + offset[1], *SHAPES["HG12"]).value
+    np.testing.assert_allclose(best, exact, atol=1e-8)
+    assert np.all(low <= best)
+    assert np.all(best <= high)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_plot_draws_every_band_of_every_object(shared):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sbpy_phasefit.plotting import plot_fits
+
+    alpha, mag, ids, bands, _ = simulate("HG12", 3, 20, noise=0.02)
+    t = fit_phase_curves(alpha, mag, ids, bands=bands, shared_shape=shared)
+    with pytest.raises(ValueError, match="pass bands="):
+        plot_fits(t, alpha, mag, ids)
+    fig = plot_fits(t, alpha, mag, ids, bands=bands)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 3
+    for k, ax in enumerate(panels):
+        labels = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert [label.split(":")[0] for label in labels] == ["g", "i", "r"]
+        drawn = [len(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "None"]
+        assert drawn == [int(np.sum((ids == k) & (bands == b))) for b in ("g", "i", "r")]
 
 
 def test_interleaved_input_and_numeric_bands():
