@@ -7,6 +7,12 @@ Subcommands:
     a table of the periods and a figure of the folded light curves next to the images
     the classifier will see. No class is predicted yet: no trained model ships with
     this version, and the demo says so.
+
+``simulate -n N -o OUTPUT.parquet [--seed S] [--years Y]``
+    Simulate N labelled LSST light curves (RR Lyrae ab and c, constant stars; see
+    `tvs_classifier.simulate`) and write them as one long Parquet table with the
+    labels ``class, subclass, period`` on every row. The file is written whole or not
+    at all; its metadata records the version, seed and survey length.
 """
 
 from __future__ import annotations
@@ -48,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    simulate = sub.add_parser(
+        "simulate",
+        help="simulate labelled LSST light curves (RR Lyrae ab, c and constant stars)",
+    )
+    simulate.add_argument("-n", type=int, required=True, help="number of light curves")
+    simulate.add_argument("-o", "--output", type=Path, required=True, help="output Parquet file")
+    simulate.add_argument("--seed", type=int, default=None, help="random seed")
+    simulate.add_argument(
+        "--years", type=float, default=10.0, help="survey length in years (default 10)"
+    )
     return parser
 
 
@@ -65,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return run_demo(args.output, progress=not args.no_progress)
+        if args.command == "simulate":
+            return run_simulate(args.n, args.output, seed=args.seed, years=args.years)
     except (ValueError, OSError) as error:
         print(f"tvs-classifier: error: {error}", file=sys.stderr)
         return 1
@@ -167,4 +185,64 @@ def run_demo(output: Path, *, progress: bool = True) -> int:
     )
     print(f"wrote periods.csv, folded_light_curves.png and summary.json to {output}")
     print(f"NOTE: {NO_MODEL_MESSAGE}.")
+    return 0
+
+
+def run_simulate(n: int, output: Path, *, seed: int | None = None, years: float = 10.0) -> int:
+    """Simulate ``n`` labelled LSST light curves and write them to ``output`` (Parquet).
+
+    One long table, ``object_id, mjd, band, mag, mag_err, class, subclass, period``;
+    the Parquet metadata key ``tvs_classifier`` holds the version, ``n``, seed and
+    years as JSON. Written whole or not at all.
+
+    Parameters
+    ----------
+    n : int
+        Number of light curves.
+    output : Path
+        Output file; must end in ``.parquet``; its folder must exist.
+    seed : int, optional
+        Random seed.
+    years : float
+        Survey length in years.
+
+    Returns
+    -------
+    int
+        0 on success.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``n``, ``years`` or output name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run_simulate(2, Path(tempfile.mkdtemp()) / "sim.parquet", seed=1, years=1)
+    wrote 2 light curves (86 points) to ...sim.parquet
+    0
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ._output import write_atomic
+    from .simulate import simulate
+
+    output = Path(output)
+    if output.suffix != ".parquet":
+        raise ValueError(f"output must be a .parquet file, not {str(output)!r}")
+    if not output.parent.is_dir():
+        raise ValueError(f"output folder {str(output.parent)!r} does not exist")
+    light_curves, labels = simulate(n, seed=seed, years=years)
+    table = light_curves.table.merge(
+        labels[["object_id", "class", "subclass", "period"]], on="object_id", how="left"
+    )
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    metadata = {"tvs_classifier_version": __version__, "n": n, "seed": seed, "years": years}
+    arrow = arrow.replace_schema_metadata(
+        (arrow.schema.metadata or {}) | {b"tvs_classifier": json.dumps(metadata).encode()}
+    )
+    write_atomic(output, lambda path: pq.write_table(arrow, path))
+    print(f"wrote {len(light_curves)} light curves ({len(table)} points) to {output}")
     return 0

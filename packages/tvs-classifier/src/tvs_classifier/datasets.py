@@ -18,7 +18,7 @@ import pandas as pd
 from .lightcurves import LightCurves
 from .readers import read_light_curves, read_table
 
-__all__ = ["ALERCE_ZTF_SAMPLE", "load_alerce_ztf_sample"]
+__all__ = ["ALERCE_ZTF_SAMPLE", "load_alerce_ztf_sample", "load_sesar2010_rrlyrae"]
 
 #: File name of the bundled ZTF sample (light curves; labels in ``*_labels.csv``).
 ALERCE_ZTF_SAMPLE = "alerce_ztf_periodic_sample.csv"
@@ -55,3 +55,35 @@ def load_alerce_ztf_sample() -> tuple[LightCurves, pd.DataFrame]:
     with as_file(data / ALERCE_ZTF_SAMPLE.replace(".csv", "_labels.csv")) as path:
         labels = read_table(path)
     return light_curves, labels
+
+
+def load_sesar2010_rrlyrae() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Sesar et al. (2010) SDSS ugriz RR Lyrae templates and per-star fits.
+
+    Bundled with the package; provenance and citation in
+    ``data/sesar2010_rrlyrae.PROVENANCE.txt``. Cite Sesar et al. 2010, ApJ 708, 717.
+
+    Returns
+    -------
+    templates : pandas.DataFrame
+        Column ``phase`` (500 steps of 0.002 from 0) and one column per template,
+        ``<id><band>`` (e.g. ``"100g"``): magnitude normalised to 0 at maximum and 1 at
+        minimum light. Ids 100-120 are RRab templates, 0 and 1 RRc.
+    stars : pandas.DataFrame
+        One row per Stripe 82 RR Lyrae (483): ``id, type`` (``ab`` or ``c``), period
+        ``P`` (days) and per band ``u g r i z``: amplitude ``<band>A``, magnitude at
+        maximum ``<band>0``, epoch of maximum ``<band>E`` (MJD), template id ``<band>T``.
+        ``mag = <band>0 + <band>A * template(phase)``.
+
+    Examples
+    --------
+    >>> templates, stars = load_sesar2010_rrlyrae()
+    >>> templates.shape, stars["type"].value_counts().to_dict()
+    ((500, 99), {'ab': 379, 'c': 104})
+    """
+    data = files("tvs_classifier") / "data"
+    with as_file(data / "sesar2010_rrlyrae_templates.csv.gz") as path:
+        templates = pd.read_csv(path)
+    with as_file(data / "sesar2010_rrlyrae_table2.dat.gz") as path:
+        stars = pd.read_csv(path, sep=r"\s+").rename(columns={"#id": "id"})
+    return templates, stars
