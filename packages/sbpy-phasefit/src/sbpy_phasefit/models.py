@@ -368,7 +368,15 @@ class HG1G2(_Muinonen):
         return np.array([[0.0, 1.0, 1.0]]), np.array([1.0])
 
 
-class HG12(_Muinonen):
+class _G12System(_Muinonen):
+    """A Muinonen model whose G1 and G2 follow from one shape parameter, G12."""
+
+    param_names = ("H", "G12")
+    param_units = (u.mag, u.dimensionless_unscaled)
+    defaults = (8.0, 0.3)
+
+
+class HG12(_G12System):
     """The two-parameter H, G12 system of Muinonen et al. (2010), as adopted by the IAU.
 
     ``G1`` and ``G2`` are piecewise linear in ``G12`` with a break at 0.2.
@@ -385,9 +393,6 @@ class HG12(_Muinonen):
     """
 
     name = "HG12"
-    param_names = ("H", "G12")
-    param_units = (u.mag, u.dimensionless_unscaled)
-    defaults = (8.0, 0.3)
     bounds = ((-np.inf, np.inf), (-0.0818919, 0.909714))
     sbpy_name = "HG12"
     _break = 0.2
@@ -399,7 +404,7 @@ class HG12(_Muinonen):
         return np.ascontiguousarray(np.stack([low, high]))
 
 
-class HG12PEN16(_Muinonen):
+class HG12PEN16(_G12System):
     """The revised H, G12* system of Penttilä et al. (2016) (sbpy's ``HG12_Pen16``).
 
     Parameters
@@ -414,9 +419,6 @@ class HG12PEN16(_Muinonen):
     """
 
     name = "HG12PEN16"
-    param_names = ("H", "G12")
-    param_units = (u.mag, u.dimensionless_unscaled)
-    defaults = (8.0, 0.3)
     bounds = ((-np.inf, np.inf), (0.0, 1.0))
     sbpy_name = "HG12_Pen16"
 
