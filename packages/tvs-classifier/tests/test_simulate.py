@@ -114,7 +114,7 @@ def test_scatter_of_constant_stars_matches_errors():
     [
         ({"n": 0}, "n must"),
         ({"n": 2.5}, "n must"),
-        ({"n": 3, "classes": ["Cepheid"]}, "not simulated yet"),
+        ({"n": 3, "classes": ["Cepheid"]}, "unknown or no classes"),
         ({"n": 3, "classes": []}, "classes"),
         ({"n": 3, "classes": ["RRab", "RRab"]}, "repeated"),
         ({"n": 3, "years": 0}, "years"),
