@@ -1,6 +1,6 @@
-"""Synthetic RR Lyrae stars: fundamental-mode (RRab) and first-overtone (RRc) pulsators.
+"""Synthetic RR Lyrae stars: fundamental-mode (RRab), first-overtone (RRc), double-mode (RRd).
 
-Each simulated star copies one real Stripe 82 RR Lyrae of Sesar et al. (2010, ApJ 708,
+Each simulated RRab or RRc star copies one real Stripe 82 RR Lyrae of Sesar et al. (2010, ApJ 708,
 717) of the same subtype, drawn at random: its period, and in each of u g r i z its
 amplitude, template and mean magnitude relative to r, so that periods, amplitudes,
 shapes and colours are those of real stars and consistent across bands. The templates
@@ -12,6 +12,22 @@ LSST y, which SDSS does not have, copies z: same template, amplitude and mean ma
 (z - y = 0). RR Lyrae amplitudes shrink slowly towards the red, so this overestimates
 the y amplitude a little. SDSS ugriz magnitudes are taken as LSST ugriz without a
 transformation (differences of a few hundredths of a magnitude for RR Lyrae colours).
+
+**RRd** (double-mode, first overtone and fundamental mode) stars copy a random row of
+the OGLE-III LMC RRd table (Soszyński et al. 2009, AcA 59, 1; `tvs_classifier.ogle`):
+both periods, I amplitudes and Fourier parameters (R21, phi21, R31, phi31, OGLE's cosine
+series), and mean V and I. Each mode is its Fourier series scaled to its peak-to-peak I
+amplitude, and the light curve is the sum of the two modes with independent random
+phases. ``period`` is the first-overtone period: OGLE lists it first and it is the
+dominant mode (larger I amplitude) in 92% of the catalogue's stars; the fundamental
+period is the label column ``period_F`` (P1O/PF ~ 0.745). In the other bands each mode
+keeps its I-band shape and is scaled by the median Stripe 82 amplitude ratio of its kind
+of star (`sesar_amplitude_ratios`: RRc for the overtone, RRab for the fundamental mode),
+interpolated in inverse wavelength to LSST u g r i z y and to Cousins I. The colours
+come from OGLE's V - I (de-reddened, converted to a temperature at [Fe/H] = -1.5, the
+mean of LMC RR Lyrae of Gratton et al. 2004, A&A 421, 937; see
+`tvs_classifier._pulsation`). Harmonics OGLE has no phase for are left out
+(`tvs_classifier._pulsation.fill_undetected`); rows without V are skipped.
 
 Examples
 --------
@@ -29,14 +45,29 @@ from functools import cache
 
 import numpy as np
 
+from ._pulsation import (
+    JOHNSON_COUSINS_WAVELENGTH,
+    at_wavelengths,
+    colours_from_vi,
+    fill_undetected,
+    ogle_mode,
+    pulsating_stars,
+    resample,
+)
 from .cadence import LSST_START_MJD
 from .datasets import load_sesar2010_rrlyrae
+from .ogle import load_ogle3
 from .variability import BANDS, SimulatedStars, StarModel
 
-__all__ = ["MODELS", "sesar_colours"]
+__all__ = ["MODELS", "sesar_amplitude_ratios", "sesar_colours"]
 
 _SDSS_BAND = {"u": "u", "g": "g", "r": "r", "i": "i", "z": "z", "y": "z"}  # y copies z
 _SESAR_TYPE = {"RRab": "ab", "RRc": "c"}
+#: Effective wavelengths (nm) of SDSS u g r i z (Fukugita et al. 1996, AJ 111, 1748).
+_SDSS_WAVELENGTH = np.array([355.1, 468.6, 616.5, 748.1, 893.1])
+_SESAR_MODE = {"F": "ab", "1O": "c"}
+_RRD_FEH = -1.5
+_RRD_COLUMNS = ("period", "amp_I", "R21", "phi21", "R31", "phi31")
 
 
 @cache
@@ -110,12 +141,75 @@ def _draw(subclass: str, n: int, rng: np.random.Generator) -> SimulatedStars:
     )
 
 
+@cache
+def sesar_amplitude_ratios(mode: str) -> np.ndarray:
+    """Median amplitude ratios of Stripe 82 RR Lyrae, ``A_band / A_I``, for u g r i z y.
+
+    The median over the Sesar et al. (2010) stars of one kind of ``A_band / A_r`` in
+    SDSS u g r i z, interpolated linearly in inverse wavelength (and extrapolated from
+    i and z to y) to the LSST bands and to Cousins I, then divided by the value at I.
+
+    Parameters
+    ----------
+    mode : {"F", "1O"}
+        Fundamental mode (RRab stars) or first overtone (RRc stars).
+
+    Returns
+    -------
+    ndarray, shape (6,)
+        Peak-to-peak amplitude in u g r i z y over that in Cousins I.
+
+    Raises
+    ------
+    ValueError
+        For another ``mode``.
+
+    Examples
+    --------
+    >>> sesar_amplitude_ratios("F").round(2)
+    array([1.73, 1.76, 1.3 , 1.03, 0.95, 0.89])
+    """
+    if mode not in _SESAR_MODE:
+        raise ValueError(f"mode must be 'F' or '1O', not {mode!r}")
+    _, stars = load_sesar2010_rrlyrae()
+    stars = stars[stars["type"] == _SESAR_MODE[mode]]
+    amplitude = stars[[f"{band}A" for band in "ugriz"]].to_numpy(dtype=float)
+    ratio = np.median(amplitude / stars[["rA"]].to_numpy(dtype=float), axis=0)
+    at_i = at_wavelengths(_SDSS_WAVELENGTH, ratio, [JOHNSON_COUSINS_WAVELENGTH["I"]])
+    ratios = at_wavelengths(_SDSS_WAVELENGTH, ratio) / at_i
+    ratios.flags.writeable = False
+    return ratios
+
+
+def _draw_rrd(n: int, rng: np.random.Generator) -> SimulatedStars:
+    """``n`` double-mode RR Lyrae copying random OGLE-III LMC RRd stars."""
+    columns = ["I", "V", *_RRD_COLUMNS, *(f"{name}_F" for name in _RRD_COLUMNS)]
+    rows = resample(fill_undetected(load_ogle3("RRd")), n, rng, columns)
+    overtone = ogle_mode(rows, sesar_amplitude_ratios("1O"))
+    fundamental = ogle_mode(rows, sesar_amplitude_ratios("F"), suffix="_F")
+    return pulsating_stars(
+        overtone.period,
+        colours_from_vi(rows["V"], rows["I"], _RRD_FEH),
+        [overtone, fundamental],
+        rng,
+        labels={"ogle_id": rows["object"].to_numpy(), "period_F": fundamental.period},
+    )
+
+
 #: RR Lyrae subclasses of the simulator.
 MODELS: dict[str, StarModel] = {
-    name: StarModel(
+    **{
+        name: StarModel(
+            "RRL",
+            lambda n, rng, name=name: _draw(name, n, rng),
+            f"copies of Sesar et al. (2010) Stripe 82 RR{_SESAR_TYPE[name]} stars "
+            "(ugriz templates)",
+        )
+        for name in _SESAR_TYPE
+    },
+    "RRd": StarModel(
         "RRL",
-        lambda n, rng, name=name: _draw(name, n, rng),
-        f"copies of Sesar et al. (2010) Stripe 82 RR{_SESAR_TYPE[name]} stars (ugriz templates)",
-    )
-    for name in _SESAR_TYPE
+        _draw_rrd,
+        "OGLE-III LMC RRd stars (Soszynski et al. 2009): two Fourier modes, Sesar band ratios",
+    ),
 }

@@ -1,0 +1,321 @@
+"""What the simulated pulsating stars share: catalogue rows, colours, bands, Fourier modes.
+
+Every pulsating subclass (RRd in `tvs_classifier.rrlyrae`, Cepheids in
+`tvs_classifier.cepheids`, delta Scuti stars in `tvs_classifier.delta_scuti`) is made
+the same way, with the helpers here:
+
+* **Catalogue rows** (`resample`): real OGLE-III LMC stars drawn at random with
+  replacement, all their parameters together (period, I amplitude, Fourier parameters,
+  mean V and I), skipping rows with a missing value. `fill_undetected` first turns
+  OGLE's "harmonic not detected" (``R_k1 = 0``, ``phi_k1`` missing) into a zero term.
+* **Colours** (`colours_from_vi`): OGLE's mean ``V - I``, de-reddened with the mean
+  LMC reddening ``E(V-I) = 0.09`` mag of Haschke, Grebel & Duffau (2011, AJ 141, 158,
+  from red clump stars), gives an effective temperature through the (V-I)_C relation
+  of Casagrande et al. (2010, A&A 512, A54, Table 4) at the family's metallicity, and
+  the temperature gives blackbody LSST colours (`tvs_classifier.colours.lsst_colours`).
+  The relation is calibrated for 0.46 <= (V-I)_0 <= 1.47; bluer stars (delta Scuti
+  stars, some RR Lyrae) use its extrapolation down to (V-I)_0 = 0.1 (about 9000 K).
+* **Bands** (`at_wavelengths`): a quantity known at some wavelengths (amplitude ratios,
+  Fourier coefficients) is interpolated linearly in inverse wavelength to the LSST
+  bands, and extrapolated linearly from the two nearest known wavelengths outside them.
+* **Modes** (`Mode`, `ogle_mode`, `pulsating_stars`): each pulsation mode is a Fourier
+  series per band with its own period; a star's light curve is the sum of its modes,
+  with a uniformly random phase per mode at the start of the survey.
+
+Examples
+--------
+>>> import numpy as np
+>>> table = pd.DataFrame({"period": [1.0, 2.0, np.nan], "amp_I": [0.5, 0.4, 0.3]})
+>>> resample(table, 4, np.random.default_rng(0), ["period", "amp_I"])["period"].tolist()
+[2.0, 2.0, 2.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from ._fourier import fourier_curve, ogle_coefficients, peak_to_peak
+from .colours import lsst_colours
+from .variability import BANDS, SimulatedStars
+
+__all__ = [
+    "E_VI_LMC",
+    "JOHNSON_COUSINS_WAVELENGTH",
+    "LSST_WAVELENGTH",
+    "Mode",
+    "at_wavelengths",
+    "colours_from_vi",
+    "fill_undetected",
+    "ogle_mode",
+    "pulsating_stars",
+    "resample",
+    "scaled_mode",
+    "teff_from_vi",
+]
+
+#: Effective wavelengths (nm) of Johnson-Cousins B, V, I (Bessell, Castelli & Plez
+#: 1998, A&A 333, 231, Table A2, for Vega).
+JOHNSON_COUSINS_WAVELENGTH: dict[str, float] = {"B": 438.0, "V": 545.0, "I": 798.0}
+
+#: Mean reddening E(V-I) of the LMC (Haschke, Grebel & Duffau 2011, AJ 141, 158).
+E_VI_LMC: float = 0.09
+
+#: Mean wavelengths (nm) of the LSST u g r i z y total throughputs (lsst/throughputs
+#: 1.9), to 5 nm; precise enough for interpolating smooth trends in wavelength.
+LSST_WAVELENGTH: np.ndarray = np.array([370.0, 480.0, 620.0, 755.0, 870.0, 970.0])
+
+# Casagrande et al. (2010) Table 4, (V-I)_C: theta = 5040 / Teff = a0 + a1 X + a2 X^2
+# + a3 X [Fe/H] + a4 [Fe/H] + a5 [Fe/H]^2.
+_CASAGRANDE_VI = (0.4033, 0.8171, -0.1987, -0.0409, 0.0319, 0.0012)
+_VI_RANGE = (0.1, 1.47)
+
+
+def resample(
+    table: pd.DataFrame, n: int, rng: np.random.Generator, columns: Sequence[str]
+) -> pd.DataFrame:
+    """``n`` rows drawn uniformly with replacement among those complete in ``columns``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"x": [1.0, np.nan]})
+    >>> resample(table, 2, np.random.default_rng(1), ["x"])["x"].tolist()
+    [1.0, 1.0]
+    """
+    pool = table.dropna(subset=list(columns)).reset_index(drop=True)
+    if pool.empty:
+        raise ValueError(f"no catalogue row has all of {list(columns)}")
+    return pool.iloc[rng.integers(0, len(pool), size=n)].reset_index(drop=True)
+
+
+def fill_undetected(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every harmonic whose phase OGLE did not measure set to zero.
+
+    OGLE writes ``R_k1 = 0`` and no ``phi_k1`` for a harmonic it did not detect, and
+    for some stars an ``R_k1`` without ``phi_k1`` (a harmonic too weak for its phase to
+    be measured: up to 0.04 for RRd first overtones, T2Cep and ACep, but up to 0.2 for
+    the weaker fundamental mode of RRd stars): both become ``R_k1 = phi_k1 = 0``, a
+    light curve without that harmonic (for RRd fundamental modes a known
+    simplification: slightly too sinusoidal shapes). Applies to every pair of columns
+    ``R<k>1<suffix>``, ``phi<k>1<suffix>``; a missing ``R_k1`` stays missing.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"R31": [0.0, 0.02, 0.1], "phi31": [np.nan, np.nan, 2.0]})
+    >>> fill_undetected(table)
+       R31  phi31
+    0  0.0    0.0
+    1  0.0    0.0
+    2  0.1    2.0
+    """
+    table = table.copy()
+    for ratio in [name for name in table.columns if name.startswith("R") and "1" in name]:
+        phase = "phi" + ratio[1:]
+        if phase in table:
+            undetected = table[ratio].notna() & table[phase].isna()
+            table.loc[undetected, [ratio, phase]] = 0.0
+    return table
+
+
+def teff_from_vi(vi0: ArrayLike, feh: float) -> np.ndarray:
+    """Effective temperature (K) from (V-I)_0 and [Fe/H] (Casagrande et al. 2010).
+
+    (V-I)_0 is clipped to 0.1-1.47 (the relation's calibrated range is 0.46-1.47).
+
+    Examples
+    --------
+    >>> teff_from_vi([0.70], 0.0).round(-1).tolist()  # about the Sun
+    [5740.0]
+    """
+    x = np.clip(np.asarray(vi0, dtype=float), *_VI_RANGE)
+    a0, a1, a2, a3, a4, a5 = _CASAGRANDE_VI
+    theta = a0 + a1 * x + a2 * x**2 + a3 * x * feh + a4 * feh + a5 * feh**2
+    return 5040.0 / theta
+
+
+def colours_from_vi(v: ArrayLike, i: ArrayLike, feh: float) -> np.ndarray:
+    """LSST colours (n, 6) of LMC stars of mean magnitudes ``v`` and ``i`` (see above).
+
+    Examples
+    --------
+    >>> colours = colours_from_vi([19.4, 17.9], [18.9, 16.9], -1.5)
+    >>> bool(colours[0, 1] < colours[1, 1])  # the bluer star has the smaller g - r
+    True
+    """
+    vi0 = np.asarray(v, dtype=float) - np.asarray(i, dtype=float) - E_VI_LMC
+    return lsst_colours(teff_from_vi(vi0, feh))
+
+
+def at_wavelengths(
+    known: ArrayLike, values: ArrayLike, target: ArrayLike = LSST_WAVELENGTH
+) -> np.ndarray:
+    """``values`` known at wavelengths ``known`` (nm), at wavelengths ``target``.
+
+    Linear in inverse wavelength between the known wavelengths, linear extrapolation
+    of the nearest segment outside them.
+
+    Parameters
+    ----------
+    known : array_like, shape (m,)
+        Wavelengths in nm (m >= 2), increasing.
+    values : array_like, shape (..., m)
+        Values at those wavelengths.
+    target : array_like, shape (t,)
+        Wavelengths in nm wanted (default: `LSST_WAVELENGTH`, the bands u g r i z y).
+
+    Returns
+    -------
+    ndarray, shape (..., t)
+        Values at ``target``.
+
+    Examples
+    --------
+    >>> at_wavelengths([500.0, 1000.0], [2.0, 1.0]).round(3).tolist()
+    [2.703, 2.083, 1.613, 1.325, 1.149, 1.031]
+    """
+    x = 1.0 / np.asarray(known, dtype=float)  # decreasing
+    values = np.asarray(values, dtype=float)
+    target = 1.0 / np.asarray(target, dtype=float)
+    segment = np.clip(np.searchsorted(-x, -target) - 1, 0, len(x) - 2)
+    left, right = x[segment], x[segment + 1]
+    weight = (target - left) / (right - left)
+    return values[..., segment] * (1.0 - weight) + values[..., segment + 1] * weight
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One pulsation mode of ``n`` stars: a Fourier series per band.
+
+    Attributes
+    ----------
+    period : ndarray, shape (n,)
+        Period in days.
+    cos, sin : ndarray, shape (n, 6, K)
+        Coefficients (magnitudes) of harmonics ``1 .. K`` in each band
+        (see `tvs_classifier._fourier.fourier_curve`).
+    """
+
+    period: np.ndarray
+    cos: np.ndarray
+    sin: np.ndarray
+
+
+def ogle_mode(rows: pd.DataFrame, band_ratio: np.ndarray, suffix: str = "") -> Mode:
+    """A mode with OGLE's I-band shape and amplitude, scaled to each band by ``band_ratio``.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        ``period, amp_I, R21, phi21`` and, if present, ``R31, phi31``, each with
+        ``suffix`` (e.g. ``"_F"``).
+    band_ratio : ndarray, shape (n, 6) or (6,)
+        Peak-to-peak amplitude in each band over that in I.
+    suffix : str
+        Suffix of the column names.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"period": [0.5], "amp_I": [0.4], "R21": [0.4], "phi21": [4.0]})
+    >>> mode = ogle_mode(rows, np.full(6, 2.0))
+    >>> peak_to_peak(mode.cos, mode.sin).round(3).tolist()
+    [[0.8, 0.8, 0.8, 0.8, 0.8, 0.8]]
+    """
+    third = f"R31{suffix}" in rows
+    cos, sin = ogle_coefficients(
+        rows[f"R21{suffix}"],
+        rows[f"phi21{suffix}"],
+        rows[f"R31{suffix}"] if third else None,
+        rows[f"phi31{suffix}"] if third else None,
+    )
+    return scaled_mode(
+        rows[f"period{suffix}"].to_numpy(dtype=float),
+        cos,
+        sin,
+        rows[f"amp_I{suffix}"].to_numpy(dtype=float),
+        band_ratio,
+    )
+
+
+def scaled_mode(
+    period: np.ndarray,
+    cos: np.ndarray,
+    sin: np.ndarray,
+    amp_i: np.ndarray,
+    band_ratio: np.ndarray,
+) -> Mode:
+    """A mode of the I-band shape ``cos, sin`` (n, K) scaled to ``amp_i``, then per band.
+
+    Parameters
+    ----------
+    period : ndarray, shape (n,)
+        Period in days.
+    cos, sin : ndarray, shape (n, K)
+        Shape of the I-band light curve (any scale).
+    amp_i : ndarray, shape (n,)
+        Peak-to-peak I amplitude.
+    band_ratio : ndarray, shape (n, 6) or (6,)
+        Peak-to-peak amplitude in each band over that in I.
+
+    Examples
+    --------
+    >>> mode = scaled_mode(
+    ...     np.ones(1), np.array([[1.0]]), np.zeros((1, 1)), np.array([0.3]), np.ones(6)
+    ... )
+    >>> peak_to_peak(mode.cos, mode.sin).round(3)[0, 0]
+    np.float64(0.3)
+    """
+    scale = amp_i / peak_to_peak(cos, sin)
+    per_band = scale[:, None] * np.broadcast_to(band_ratio, (len(period), len(BANDS)))
+    return Mode(
+        period=np.asarray(period, dtype=float),
+        cos=per_band[:, :, None] * cos[:, None, :],
+        sin=per_band[:, :, None] * sin[:, None, :],
+    )
+
+
+def pulsating_stars(
+    period: np.ndarray,
+    colours: np.ndarray,
+    modes: Sequence[Mode],
+    rng: np.random.Generator,
+    labels: Mapping[str, np.ndarray] | None = None,
+) -> SimulatedStars:
+    """Stars whose light curves are the sums of ``modes``, with random phases.
+
+    The amplitude of a star in a band is the sum of its modes' peak-to-peak amplitudes:
+    exact for one mode, and the range reached over a long time for modes of
+    incommensurate periods (all their relative phases occur).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"period": [0.5], "amp_I": [0.4], "R21": [0.4], "phi21": [4.0]})
+    >>> stars = pulsating_stars(
+    ...     np.array([0.5]),
+    ...     np.zeros((1, 6)),
+    ...     [ogle_mode(rows, np.ones(6))],
+    ...     np.random.default_rng(0),
+    ... )
+    >>> stars.amplitude.round(3).tolist()
+    [[0.4, 0.4, 0.4, 0.4, 0.4, 0.4]]
+    """
+    phase0 = [rng.uniform(0.0, 1.0, size=len(period)) for _ in modes]
+    amplitude = sum(peak_to_peak(mode.cos, mode.sin) for mode in modes)
+
+    def variation(star: np.ndarray, time: np.ndarray, band: np.ndarray) -> np.ndarray:
+        total = np.zeros(np.shape(time))
+        for mode, start in zip(modes, phase0, strict=True):
+            phase = time / mode.period[star] + start[star]
+            total += fourier_curve(phase, mode.cos[star, band], mode.sin[star, band])
+        return total
+
+    return SimulatedStars(
+        period=np.asarray(period, dtype=float),
+        colours=colours,
+        amplitude=np.asarray(amplitude),
+        variation=variation,
+        labels=dict(labels or {}),
+    )
