@@ -8,7 +8,29 @@ import pandas as pd
 import pytest
 
 from tvs_classifier import __version__
+from tvs_classifier import model as model_module
 from tvs_classifier.cli import NO_MODEL_MESSAGE, main
+from tvs_classifier.model import TrainedClassifier, load_classifier
+from tvs_classifier.simulate import simulate
+from tvs_classifier.training import export
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    """An exported untrained g, r classifier (fast; real architecture at 16x32)."""
+    classifier = TrainedClassifier.untrained(
+        {"RRab": "RRL", "RRc": "RRL", "constant": "constant"},
+        bands=("g", "r"),
+        image_size=(16, 32),
+        filters=(2, 2, 2),
+        seed=0,
+    )
+    return export(classifier, tmp_path_factory.mktemp("model") / "clf")
+
+
+@pytest.fixture
+def no_default_model(monkeypatch, tmp_path):
+    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", tmp_path / "no_model")
 
 
 def test_version(capsys):
@@ -28,7 +50,7 @@ def test_console_script_runs_as_module():
     assert __version__ in out.stdout
 
 
-def test_demo_writes_table_figure_and_summary(tmp_path, capsys):
+def test_demo_writes_table_figure_and_summary(tmp_path, capsys, no_default_model):
     assert main(["demo", "--output", str(tmp_path / "out"), "--no-progress"]) == 0
     printed = capsys.readouterr().out
     assert NO_MODEL_MESSAGE in printed
@@ -54,3 +76,107 @@ def test_demo_error_is_one_line_and_non_zero(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("tvs-classifier: error:")
     assert len(err.splitlines()) == 1
+
+
+def _light_curve_file(path, n=6, seed=3):
+    """A long table of simulated g, r light curves with a per-row period column."""
+    lcs, labels = simulate(n, ["RRab", "RRc"], seed=seed, years=2)
+    table = lcs.table[lcs.table["band"].isin(["g", "r"])]
+    table = table.merge(labels[["object_id", "period"]], on="object_id")
+    if path.suffix == ".csv":
+        table.to_csv(path, index=False)
+    else:
+        table.to_parquet(path, index=False)
+    return labels
+
+
+@pytest.mark.parametrize("suffixes", [(".csv", ".parquet"), (".parquet", ".csv")])
+def test_classify_writes_one_row_per_object(tmp_path, capsys, model_dir, suffixes):
+    source, target = tmp_path / f"in{suffixes[0]}", tmp_path / f"out{suffixes[1]}"
+    labels = _light_curve_file(source)
+    argv = ["classify", str(source), "-o", str(target), "--period-col", "period"]
+    assert main([*argv, "--model", str(model_dir), "--no-progress"]) == 0
+    out = pd.read_csv(target) if target.suffix == ".csv" else pd.read_parquet(target)
+    assert out["object_id"].tolist() == labels["object_id"].tolist()
+    assert (out["period_source"] == "given").all()
+    assert out["period"].to_numpy() == pytest.approx(labels["period"].to_numpy())
+    assert (out["model_version"] == load_classifier(model_dir).version).all()
+    assert "classified 6 of 6 objects" in capsys.readouterr().out
+    assert not list(tmp_path.glob(".*"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--period-col", "nope"], "no period column 'nope'"),
+        (["--bands", "g,x"], "not bands of the model"),
+        (["--model", "/nonexistent"], "does not exist"),
+    ],
+)
+def test_classify_errors_are_one_line(tmp_path, capsys, model_dir, extra, message):
+    source = tmp_path / "in.csv"
+    _light_curve_file(source, n=2)
+    argv = ["classify", str(source), "-o", str(tmp_path / "out.csv"), "--no-progress"]
+    if "--model" not in extra:
+        argv += ["--model", str(model_dir)]
+    assert main([*argv, *extra]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("tvs-classifier: error:")
+    assert message in err
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_classify_bad_input_and_output(tmp_path, capsys, model_dir):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("object_id,mjd,band\n1,2,g\n")
+    assert (
+        main(["classify", str(bad), "-o", str(tmp_path / "o.csv"), "--model", str(model_dir)]) == 1
+    )
+    assert "mag" in capsys.readouterr().err
+    assert (
+        main(["classify", str(bad), "-o", str(tmp_path / "o.txt"), "--model", str(model_dir)]) == 1
+    )
+    assert ".csv or .parquet" in capsys.readouterr().err
+
+
+def test_classify_without_default_model(tmp_path, capsys, no_default_model):
+    source = tmp_path / "in.csv"
+    _light_curve_file(source, n=2)
+    assert main(["classify", str(source), "-o", str(tmp_path / "o.csv")]) == 1
+    assert "no default model is installed" in capsys.readouterr().err
+
+
+def test_train_exports_a_loadable_model(tmp_path, capsys):
+    lcs, labels = simulate(40, ["RRab", "RRc"], seed=2, years=1)
+    table = lcs.table.merge(labels[["object_id", "class", "subclass", "period"]], on="object_id")
+    table.to_parquet(tmp_path / "sim.parquet", index=False)
+    argv = ["train", str(tmp_path / "sim.parquet"), "-o", str(tmp_path / "model"), "--seed", "1"]
+    argv += ["--epochs", "1", "--bands", "g,r", "--image-size", "16x32", "--no-progress"]
+    assert main(argv) == 0
+    assert "test accuracy" in capsys.readouterr().out
+    classifier = load_classifier(tmp_path / "model")
+    assert classifier.bands == ("g", "r")
+    assert classifier.image_size == (16, 32)
+    assert classifier.card["seed"] == 1
+    assert classifier.card["training_data"]["file"] == "sim.parquet"
+
+
+def test_train_needs_labels(tmp_path, capsys):
+    lcs, _ = simulate(4, ["RRab"], seed=2, years=1)
+    lcs.table.to_parquet(tmp_path / "unlabelled.parquet", index=False)
+    assert main(["train", str(tmp_path / "unlabelled.parquet"), "-o", str(tmp_path / "m")]) == 1
+    assert "no label column(s)" in capsys.readouterr().err
+
+
+def test_demo_classifies_when_a_default_model_is_installed(
+    tmp_path, capsys, monkeypatch, model_dir
+):
+    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", model_dir)
+    assert main(["demo", "--output", str(tmp_path / "out"), "--no-progress"]) == 0
+    assert "classified 25 of 25 objects" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "out" / "classification.csv")
+    assert len(table) == 25
+    assert {"label", "prob_RRL", "class"} <= set(table)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["classification"]["band_map"] == {"ztf_g": "g", "ztf_r": "r"}

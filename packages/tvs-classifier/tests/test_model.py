@@ -84,3 +84,52 @@ def test_default_inputs_match_six_band_features_and_images():
     model = build_model(3)
     probs = model.predict({"images": images.images, "features": matrix}, verbose=0)
     assert probs.shape == (1, 3)
+
+
+def test_model_inputs_mask_missing_bands(make_table):
+    from tvs_classifier.lightcurves import LightCurves
+    from tvs_classifier.model import model_inputs
+
+    table, periods = make_table(n_objects=2, bands=("g",))
+    images, features, names = model_inputs(
+        LightCurves.from_table(table), periods, bands=("g", "r"), height=8, width=16
+    )
+    assert images.shape == (2, 8, 16, 2)
+    assert images[..., 0].any()
+    assert not images[..., 1].any()
+    known = dict(zip(names, features[0], strict=True))
+    assert known["has_amp_g"] == 1
+    assert known["has_amp_r"] == 0
+    assert known["amp_r"] == 0
+    assert known["n_r"] == 0
+    assert known["has_color_g_r"] == 0
+
+
+def test_standardisation_ignores_unknown_values():
+    from tvs_classifier.model import fit_standardisation, standardise
+
+    names = ["x", "has_x", "y", "has_y"]
+    matrix = np.array([[1.0, 1, 5.0, 1], [3.0, 1, 0.0, 0], [0.0, 0, 7.0, 1]], np.float32)
+    mean, std = fit_standardisation(matrix, names)
+    assert mean.tolist() == [2.0, 0.0, 6.0, 0.0]
+    assert std.tolist() == [1.0, 1.0, 1.0, 1.0]
+    out = standardise(matrix, names, mean, std)
+    assert out.tolist() == [[-1.0, 1, -1.0, 1], [1.0, 1, 0.0, 0], [0.0, 0, 1.0, 1]]
+
+
+def test_untrained_classifier_sums_subclasses_into_classes():
+    from tvs_classifier.model import TrainedClassifier
+
+    clf = TrainedClassifier.untrained(
+        {"RRab": "RRL", "RRc": "RRL", "EC": "ECL"},
+        bands=("g", "r"),
+        image_size=(8, 16),
+        filters=(2, 2, 2),
+        seed=0,
+    )
+    assert clf.classes == ("RRL", "ECL")
+    assert clf.version == "untrained"
+    probs = clf.predict_proba(np.zeros((3, 8, 16, 2), "float32"), np.zeros((3, 12), "float32"))
+    assert probs.shape == (3, 3)
+    np.testing.assert_allclose(clf.class_probabilities(probs).sum(axis=1), 1.0, atol=1e-6)
+    np.testing.assert_allclose(clf.class_probabilities(probs)[:, 0], probs[:, :2].sum(axis=1))

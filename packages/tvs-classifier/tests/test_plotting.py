@@ -1,12 +1,21 @@
-"""matplotlib figures of folded light curves and their images."""
+"""matplotlib figures of folded light curves, their images and classifier scores."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pytest
 
+from tvs_classifier.calibration import reliability
 from tvs_classifier.images import render_images
 from tvs_classifier.lightcurves import LightCurves
-from tvs_classifier.plotting import image_rgb, plot_folded, plot_gallery
+from tvs_classifier.plotting import (
+    image_rgb,
+    plot_confusion_matrix,
+    plot_folded,
+    plot_gallery,
+    plot_probabilities,
+    plot_reliability,
+)
 
 
 def test_plot_folded_draws_two_cycles_per_band(table):
@@ -33,3 +42,49 @@ def test_image_rgb_is_white_where_empty():
     rgb = image_rgb(np.zeros((3, 4, 2)), ["g", "r"])
     assert rgb.shape == (3, 4, 3)
     assert (rgb == 1.0).all()
+
+
+def test_confusion_matrix_writes_every_count():
+    ax = plot_confusion_matrix(np.array([[3, 1, 0], [0, 2, 2], [1, 0, 5]]), ["a", "b", "c"])
+    assert sorted(text.get_text() for text in ax.texts) == sorted("310022105")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="n x n"):
+        plot_confusion_matrix(np.zeros((2, 3)), ["a", "b"])
+
+
+def test_reliability_draws_used_bins_and_diagonal():
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet([1, 1, 1], 100)
+    ax = plot_reliability(reliability(p, rng.integers(0, 3, 100), bins=5), label="raw")
+    diagonal, curve = ax.lines
+    assert diagonal.get_xdata().tolist() == [0, 1]
+    assert 1 <= len(curve.get_xdata()) <= 5
+    plt.close(ax.figure)
+
+
+def test_probabilities_figure_has_curve_and_bars(table):
+    lcs = LightCurves.from_table(table)
+    row = pd.Series(
+        {
+            "object_id": "obj0",
+            "period": 1.1,
+            "prob_RRab": 0.7,
+            "prob_RRc": 0.2,
+            "prob_constant": 0.1,
+            "prob_RRL": 0.9,
+            "subclass": "RRab",
+            "class": "RRL",
+        }
+    )
+    fig = plot_probabilities(lcs["obj0"], row)
+    curve, bars = fig.axes[:2]
+    assert curve.get_xlabel() == "phase"
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["RRab", "RRc", "constant", "RRL"]
+    assert [round(p.get_width(), 2) for p in bars.patches] == [0.7, 0.2, 0.1, 0.9]
+    plt.close(fig)
+    flagged = row.copy()
+    flagged[["period", "prob_RRab"]] = np.nan
+    fig = plot_probabilities(lcs["obj0"], flagged)
+    assert "no period" in fig.axes[0].get_title()
+    plt.close(fig)

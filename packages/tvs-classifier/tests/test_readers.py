@@ -120,3 +120,164 @@ def test_dp1_forced_photometry_joins_visit_times():
         from_dp1(forced, visits.rename(columns={"expMidptMJD": "mjd"}))
     with pytest.raises(LightCurveError, match=r"no column\(s\) \['psfFluxErr'\]"):
         from_dp1(dp1_table().drop(columns="psfFluxErr"))
+
+
+def test_bad_files_name_the_problem(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(LightCurveError, match=r"empty.csv: cannot be read as csv"):
+        read_light_curves(empty)
+    header = tmp_path / "header.csv"
+    header.write_text("object_id,mjd,band,mag,mag_err\n")
+    with pytest.raises(LightCurveError, match=r"header.csv: the light-curve table is empty"):
+        read_light_curves(header)
+    jd = tmp_path / "jd.csv"
+    jd.write_text("object_id,mjd,band,mag,mag_err\nA,2460000.5,g,18.0,0.1\n")
+    with pytest.raises(LightCurveError, match="Julian Date"):
+        read_light_curves(jd)
+    text = tmp_path / "text.csv"
+    text.write_text("object_id,mjd,band,mag,mag_err\nA,1.0,g,bright,0.1\n")
+    with pytest.raises(LightCurveError, match="'mag' must be numeric"):
+        read_light_curves(text)
+
+
+def test_reader_duplicates_bands_and_sorting(tmp_path):
+    path = tmp_path / "lc.csv"
+    path.write_text(
+        "object_id,mjd,band,mag,mag_err\n"
+        "B,3.0,LSST_g,15.0,0.1\n"
+        "B,1.0,g,15.2,0.1\n"
+        "B,1.0,g,15.2,0.1\n"  # exact copy: dropped
+        "B,2.0,ztf_r,15.1,0.1\n"  # another survey's band: kept as it is
+        "B,4.0,g,15.1,nan\n"  # NaN error: dropped
+        "A,1.0,G,14.0,0.1\n"
+        "A,1.0,G,14.2,0.1\n"  # same time, other value: merged
+        "A,0.5,G,14.1,0.0\n"  # zero error: dropped
+    )
+    lcs = read_light_curves(path)
+    assert lcs.object_ids.tolist() == ["B", "A"]
+    assert lcs["B"]["mjd"].tolist() == [1.0, 2.0, 3.0]
+    assert lcs["B"]["band"].tolist() == ["g", "ztf_r", "g"]
+    assert lcs["A"]["band"].tolist() == ["G"]  # Gaia G is kept, not taken for LSST g
+    assert lcs["A"]["mag"].tolist() == pytest.approx([14.1])
+    assert lcs.report.dropped["duplicate_rows"] == 1
+    assert lcs.report.dropped["bad_mag_err"] == 2
+    assert lcs.report.merged == 1
+    assert lcs.report.band_names["ztf_r"] == "ztf_r"
+    with pytest.raises(LightCurveError, match=r"lc.csv: 1 measurement\(s\) repeat"):
+        read_light_curves(path, duplicates="raise")
+
+
+def test_dp1_file_with_unknown_band_names_the_file(tmp_path):
+    path = tmp_path / "dp1.csv"
+    dp1_table().assign(band=["g", "g", "r", "Y"]).to_csv(path, index=False)
+    with pytest.raises(LightCurveError, match=r"dp1.csv: band\(s\) \['Y'\] are not LSST"):
+        read_light_curves(path)
+    assert read_light_curves(path, band_map={"Y": "y"}).bands == ("g",)
+
+
+def nested_frame(nested_name="diaSource", sources=None):
+    from nested_pandas import NestedFrame
+
+    objects = pd.DataFrame(
+        {"diaObjectId": [21, 22, 23], "ra": [1.0, 2.0, 3.0], "dec": [0.0, 0.0, 0.0]},
+        index=[10, 11, 12],
+    )
+    if sources is None:
+        sources = pd.DataFrame(
+            {
+                "midpointMjdTai": [60610.3, 60610.1, 60611.0, 60612.0, 60613.0],
+                "band": ["g", "g", "r", "i", "i"],
+                "psfFlux": [1000.0, 1200.0, -3.0, 900.0, 950.0],
+                "psfFluxErr": [10.0, 12.0, 5.0, 5.0, np.nan],
+            },
+            index=[10, 10, 10, 12, 12],  # object 22 has no source
+        )
+    return NestedFrame(objects).join_nested(sources, nested_name)
+
+
+def test_nested_dp1_frame_is_converted():
+    from tvs_classifier.readers import from_nested
+
+    lcs = from_nested(nested_frame())
+    assert lcs.object_ids.tolist() == [21, 23]
+    assert lcs[21]["mjd"].tolist() == [60610.1, 60610.3]
+    assert lcs[21]["mag"].iloc[1] == pytest.approx(31.4 - 2.5 * np.log10(1000.0))
+    assert lcs.report.dropped["nonpositive_flux"] == 1
+    assert lcs.report.dropped["bad_mag_err"] == 1
+
+
+def test_nested_magnitudes_with_renames_and_errors():
+    from tvs_classifier.readers import from_nested
+
+    lc = pd.DataFrame(
+        {
+            "time": [2.0, 1.0, 1.5],
+            "band": ["LSST_r", "r", "ztf_g"],
+            "m": [15.0, 15.1, 15.3],
+            "e": [0.01, 0.01, 0.02],
+        },
+        index=[10, 10, 11],
+    )
+    frame = nested_frame("lc", lc).rename(columns={"diaObjectId": "sourceid"})
+    with pytest.raises(LightCurveError, match="no object id column among the base columns"):
+        from_nested(frame)
+    lcs = from_nested(
+        frame, id_column="sourceid", columns={"time": "mjd", "m": "mag", "e": "mag_err"}
+    )
+    assert lcs[21]["mjd"].tolist() == [1.0, 2.0]
+    assert lcs[21]["band"].tolist() == ["r", "r"]
+    assert lcs[22]["band"].tolist() == ["ztf_g"]
+    with pytest.raises(LightCurveError, match="id_column='oid' is not a base column"):
+        from_nested(frame, id_column="oid")
+    with pytest.raises(LightCurveError, match=r"no column\(s\) \['mjd', 'mag', 'mag_err'\]"):
+        from_nested(frame, id_column="sourceid")
+    both = frame.join_nested(nested_frame()["diaSource"].nest.to_flat(), "diaSource")
+    with pytest.raises(LightCurveError, match="several nested columns"):
+        from_nested(both, id_column="sourceid")
+    assert len(from_nested(both, nested_column="diaSource", id_column="sourceid")) == 2
+    with pytest.raises(LightCurveError, match="nested_column='dia' is not a nested column"):
+        from_nested(both, nested_column="dia")
+    with pytest.raises(LightCurveError, match="expected a nested-pandas NestedFrame"):
+        from_nested(pd.DataFrame({"diaObjectId": [1]}))
+
+
+def test_nested_forced_photometry_joins_visits():
+    from tvs_classifier.readers import from_nested
+
+    forced = pd.DataFrame(
+        {"visit": [1, 2], "band": ["z", "z"], "psfFlux": [500.0, 600.0], "psfFluxErr": [5.0, 5.0]},
+        index=[10, 10],
+    )
+    visits = pd.DataFrame({"visit": [1, 2], "expMidptMJD": [60601.0, 60600.0]})
+    lcs = from_nested(nested_frame("diaObjectForcedSource", forced), visits=visits)
+    assert lcs.table["mjd"].tolist() == [60600.0, 60601.0]
+    with pytest.raises(LightCurveError, match="pass the Visit table"):
+        from_nested(nested_frame("diaObjectForcedSource", forced))
+
+
+@pytest.mark.slow
+def test_nested_lsdb_catalog_is_computed():
+    lsdb = pytest.importorskip("lsdb")
+    from tvs_classifier.readers import from_nested
+
+    catalog = lsdb.from_dataframe(nested_frame(), ra_column="ra", dec_column="dec")
+    lcs = from_nested(catalog, nested_column="diaSource")
+    assert sorted(lcs.object_ids.tolist()) == [21, 23]
+    assert lcs.report.dropped["nonpositive_flux"] == 1
+
+
+def test_dp1_parquet_units_written_by_astropy_are_checked(tmp_path):
+    from astropy.table import Table
+
+    table = Table.from_pandas(dp1_table().iloc[:2])
+    table["psfFlux"].unit = table["psfFluxErr"].unit = u.uJy
+    table.write(tmp_path / "ujy.parquet")
+    lcs = read_light_curves(tmp_path / "ujy.parquet")
+    assert lcs.table["mag"].iloc[1] == pytest.approx(31.4 - 2.5 * np.log10(1.0e6))
+    table["psfFlux"].unit = table["psfFluxErr"].unit = u.mag
+    table.write(tmp_path / "mag.parquet")
+    with pytest.raises(
+        LightCurveError, match=r"mag.parquet: column 'psfFlux' is in mag, not a flux"
+    ):
+        read_light_curves(tmp_path / "mag.parquet")

@@ -5,14 +5,23 @@ Subcommands:
 ``demo --output DIR``
     Read the ZTF light curves bundled with the package, find their periods, and write
     a table of the periods and a figure of the folded light curves next to the images
-    the classifier will see. No class is predicted yet: no trained model ships with
-    this version, and the demo says so.
+    the classifier sees. When a default model is installed, also classify them
+    (``classification.csv``; ZTF g, r taken as LSST g, r); otherwise say that none is.
 
 ``simulate -n N -o OUTPUT.parquet [--seed S] [--years Y]``
-    Simulate N labelled LSST light curves (RR Lyrae ab and c, constant stars; see
-    `tvs_classifier.simulate`) and write them as one long Parquet table with the
+    Simulate N labelled LSST light curves of every subclass `tvs_classifier.simulate`
+    knows and write them as one long Parquet table with the
     labels ``class, subclass, period`` on every row. The file is written whole or not
     at all; its metadata records the version, seed and survey length.
+
+``train DATASET.parquet -o MODEL_DIR [--seed S] [--epochs E] [--bands g,r,...] ...``
+    Train, calibrate and evaluate the classifier on a table written by ``simulate``
+    (see `tvs_classifier.training`) and export it to MODEL_DIR.
+
+``classify INPUT -o OUTPUT [--period-col COL] [--bands g,r] [--band-map ztf_g=g] [--model DIR]``
+    Classify the light curves of a CSV or Parquet long table (``object_id, mjd,
+    band, mag, mag_err`` or Rubin DP1's names) and write one row per object (CSV or
+    Parquet by OUTPUT's suffix; see `tvs_classifier.classify`).
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ NO_MODEL_MESSAGE = (
 
 #: Period search of the demo: from delta Scuti (hours) to the ~1-year ZTF baseline.
 _DEMO_SEARCH = {"min_period": 0.05, "samples_per_peak": 5.0}
+#: ZTF's g and r taken as LSST's when the demo classifies (an approximation).
+_DEMO_BAND_MAP = {"ztf_g": "g", "ztf_r": "r"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     simulate = sub.add_parser(
         "simulate",
-        help="simulate labelled LSST light curves (RR Lyrae ab, c and constant stars)",
+        help="simulate labelled LSST light curves of the subclasses in tvs_classifier.simulate",
     )
     simulate.add_argument("-n", type=int, required=True, help="number of light curves")
     simulate.add_argument("-o", "--output", type=Path, required=True, help="output Parquet file")
@@ -64,7 +75,61 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--years", type=float, default=10.0, help="survey length in years (default 10)"
     )
+    train = sub.add_parser("train", help="train a classifier on a simulated data set")
+    train.add_argument("dataset", type=Path, help="Parquet table written by 'simulate'")
+    train.add_argument("-o", "--output", type=Path, required=True, help="model folder")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument("--epochs", type=int, default=50, help="most epochs (default 50)")
+    train.add_argument("--batch-size", type=int, default=64, help="batch size (default 64)")
+    train.add_argument("--patience", type=int, default=8, help="early-stopping patience")
+    train.add_argument(
+        "--bands", type=_band_list, default=None, help="bands, e.g. g,r (default u,g,r,i,z,y)"
+    )
+    train.add_argument(
+        "--image-size", type=_image_size, default=(32, 64), help="HEIGHTxWIDTH (default 32x64)"
+    )
+    train.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    classify = sub.add_parser("classify", help="classify light curves from a CSV or Parquet file")
+    classify.add_argument("input", type=Path, help="CSV or Parquet long table of light curves")
+    classify.add_argument(
+        "-o", "--output", type=Path, required=True, help="output table (.csv or .parquet)"
+    )
+    classify.add_argument("--period-col", default=None, help="column of known periods (days)")
+    classify.add_argument("--bands", type=_band_list, default=None, help="use only these bands")
+    classify.add_argument(
+        "--band-map", type=_band_map, default=None, help="renames, e.g. ztf_g=g,ztf_r=r"
+    )
+    classify.add_argument(
+        "--model", type=Path, default=None, help="model folder (default: installed)"
+    )
+    classify.add_argument("--batch-size", type=int, default=4096, help="objects per batch")
+    classify.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return parser
+
+
+def _band_list(text: str) -> tuple[str, ...]:
+    """``"g,r"`` as ``("g", "r")``."""
+    bands = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not bands:
+        raise argparse.ArgumentTypeError(f"no bands in {text!r}: give e.g. g,r")
+    return bands
+
+
+def _band_map(text: str) -> dict[str, str]:
+    """``"ztf_g=g,ztf_r=r"`` as a dict."""
+    pairs = [part.split("=") for part in text.split(",") if part.strip()]
+    if not pairs or any(len(pair) != 2 for pair in pairs):
+        raise argparse.ArgumentTypeError(f"bad band map {text!r}: give e.g. ztf_g=g,ztf_r=r")
+    return {old.strip(): new.strip() for old, new in pairs}
+
+
+def _image_size(text: str) -> tuple[int, int]:
+    """``"32x64"`` as ``(32, 64)``."""
+    try:
+        height, width = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad image size {text!r}: give e.g. 32x64") from None
+    return height, width
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +148,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args.output, progress=not args.no_progress)
         if args.command == "simulate":
             return run_simulate(args.n, args.output, seed=args.seed, years=args.years)
+        if args.command == "train":
+            return run_train(
+                args.dataset,
+                args.output,
+                seed=args.seed,
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                patience=args.patience,
+                bands=args.bands,
+                image_size=args.image_size,
+                progress=not args.no_progress,
+            )
+        if args.command == "classify":
+            return run_classify(
+                args.input,
+                args.output,
+                period_col=args.period_col,
+                bands=args.bands,
+                band_map=args.band_map,
+                model=args.model,
+                batch_size=args.batch_size,
+                progress=not args.no_progress,
+            )
     except (ValueError, OSError) as error:
         print(f"tvs-classifier: error: {error}", file=sys.stderr)
         return 1
@@ -124,6 +212,7 @@ def run_demo(output: Path, *, progress: bool = True) -> int:
     from ._output import write_atomic
     from .datasets import ALERCE_ZTF_SAMPLE, load_alerce_ztf_sample
     from .images import render_images
+    from .model import CARD_FILE, DEFAULT_MODEL_DIR
     from .periods import find_periods
     from .plotting import plot_gallery
 
@@ -170,6 +259,21 @@ def run_demo(output: Path, *, progress: bool = True) -> int:
         "periods_within_1pct_of_catalogue": f"{agree} of {int(with_catalogue.sum())}",
         "classification": NO_MODEL_MESSAGE,
     }
+    classified = None
+    if (DEFAULT_MODEL_DIR / CARD_FILE).is_file():
+        from .classify import classify
+
+        classified = classify(
+            light_curves, found, band_map=_DEMO_BAND_MAP, progress=progress
+        ).merge(labels[["object_id", "label"]], on="object_id", how="left")
+        summary["classification"] = {
+            "model_version": str(classified["model_version"].iloc[0]),
+            "band_map": _DEMO_BAND_MAP,
+            "class_counts": classified["class"].value_counts().to_dict(),
+        }
+        write_atomic(
+            output / "classification.csv", lambda path: classified.to_csv(path, index=False)
+        )
     write_atomic(output / "periods.csv", lambda path: table.to_csv(path, index=False))
     write_atomic(
         output / "folded_light_curves.png",
@@ -183,8 +287,18 @@ def run_demo(output: Path, *, progress: bool = True) -> int:
         f"periods found for {int(table['period'].notna().sum())} of {len(table)} objects; "
         f"{agree} of {int(with_catalogue.sum())} within 1 % of the catalogue period"
     )
-    print(f"wrote periods.csv, folded_light_curves.png and summary.json to {output}")
-    print(f"NOTE: {NO_MODEL_MESSAGE}.")
+    if classified is None:
+        print(f"wrote periods.csv, folded_light_curves.png and summary.json to {output}")
+        print(f"NOTE: {NO_MODEL_MESSAGE}.")
+    else:
+        print(
+            f"classified {int(classified['class'].notna().sum())} of {len(classified)} objects "
+            f"with model {classified['model_version'].iloc[0]}"
+        )
+        print(
+            "wrote periods.csv, classification.csv, folded_light_curves.png and "
+            f"summary.json to {output}"
+        )
     return 0
 
 
@@ -245,4 +359,165 @@ def run_simulate(n: int, output: Path, *, seed: int | None = None, years: float 
     )
     write_atomic(output, lambda path: pq.write_table(arrow, path))
     print(f"wrote {len(light_curves)} light curves ({len(table)} points) to {output}")
+    return 0
+
+
+def run_train(
+    dataset: Path,
+    output: Path,
+    *,
+    seed: int = 0,
+    epochs: int = 50,
+    batch_size: int = 64,
+    patience: int = 8,
+    bands: Sequence[str] | None = None,
+    image_size: tuple[int, int] = (32, 64),
+    progress: bool = True,
+) -> int:
+    """Train a classifier on a table written by ``simulate`` and export it to ``output``.
+
+    Parameters
+    ----------
+    dataset : Path
+        Long Parquet table ``object_id, mjd, band, mag, mag_err, class, subclass,
+        period`` (labels repeated on every row).
+    output : Path
+        Model folder (`tvs_classifier.training.export`).
+    seed, epochs, batch_size, patience, bands, image_size, progress
+        As in `tvs_classifier.training.train` (``bands`` None: LSST's six).
+
+    Returns
+    -------
+    int
+        0 on success.
+
+    Raises
+    ------
+    ValueError
+        For a file without labels or an invalid table.
+    """
+    from .bands import LSST_BANDS
+    from .lightcurves import LightCurves
+    from .readers import read_table
+    from .training import LABEL_COLUMNS, export, train
+
+    table = read_table(dataset)
+    missing = [name for name in LABEL_COLUMNS if name not in table.columns]
+    if missing:
+        raise ValueError(
+            f"{dataset}: no label column(s) {missing}; give a table written by "
+            "'tvs-classifier simulate'"
+        )
+    labels = table[list(LABEL_COLUMNS)].drop_duplicates("object_id")
+    light_curves = LightCurves.from_table(table)
+    classifier = train(
+        light_curves,
+        labels,
+        bands=tuple(bands or LSST_BANDS),
+        image_size=image_size,
+        epochs=epochs,
+        batch_size=batch_size,
+        patience=patience,
+        seed=seed,
+        description={
+            "file": Path(dataset).name,
+            "n_objects": len(light_curves),
+            "n_points": int(light_curves.n_points.sum()),
+            "subclass_counts": labels["subclass"].value_counts().sort_index().to_dict(),
+        },
+        progress=progress,
+    )
+    export(classifier, output)
+    metrics = classifier.card["metrics"]
+    print(
+        f"trained on {classifier.card['splits']} objects; test accuracy "
+        f"{metrics['subclass']['accuracy']:.3f} (subclass), {metrics['class']['accuracy']:.3f} "
+        f"(class); temperature {classifier.temperature:.3g}; wrote {output}"
+    )
+    return 0
+
+
+def run_classify(
+    input: Path,
+    output: Path,
+    *,
+    period_col: str | None = None,
+    bands: Sequence[str] | None = None,
+    band_map: dict[str, str] | None = None,
+    model: Path | None = None,
+    batch_size: int = 4096,
+    progress: bool = True,
+) -> int:
+    """Classify the light curves of a CSV or Parquet file and write one row per object.
+
+    Parameters
+    ----------
+    input : Path
+        Long table ``object_id, mjd, band, mag, mag_err``, or DP1's
+        ``diaObjectId, midpointMjdTai, band, psfFlux, psfFluxErr`` (nJy).
+    output : Path
+        ``.csv`` or ``.parquet``; written whole or not at all.
+    period_col : str, optional
+        Column of known periods (days), per row or per object (one value per object).
+    bands, band_map, batch_size, progress
+        As in `tvs_classifier.classify.classify`.
+    model : Path, optional
+        Model folder; the installed default model if omitted.
+
+    Returns
+    -------
+    int
+        0 on success.
+
+    Raises
+    ------
+    ValueError
+        For an unknown output suffix, a missing period column, several periods for
+        one object, an invalid table or a missing model.
+    """
+    from ._output import write_atomic
+    from .classify import classify
+    from .lightcurves import LightCurves
+    from .model import load_classifier
+    from .readers import read_table
+    from .rubin import from_dp1, is_dp1_table
+
+    output = Path(output)
+    if output.suffix not in (".csv", ".parquet"):
+        raise ValueError(f"output must end in .csv or .parquet, not {str(output)!r}")
+    if not output.parent.is_dir():
+        raise ValueError(f"output folder {str(output.parent)!r} does not exist")
+    classifier = load_classifier(model)
+    table = read_table(input)
+    dp1 = is_dp1_table(table)
+    periods = None
+    if period_col is not None:
+        if period_col not in table.columns:
+            raise ValueError(f"{input}: no period column {period_col!r}")
+        id_col = "diaObjectId" if dp1 else "object_id"
+        per_object = table[[id_col, period_col]].dropna().drop_duplicates()
+        if per_object[id_col].duplicated().any():
+            raise ValueError(f"{input}: column {period_col!r} gives several periods for an object")
+        periods = per_object.set_index(id_col)[period_col].astype(float)
+    if dp1:
+        light_curves = from_dp1(table, band_map=band_map)
+    else:
+        light_curves = LightCurves.from_table(table, band_map=band_map)
+    result = classify(
+        light_curves,
+        periods,
+        classifier=classifier,
+        bands=bands,
+        batch_size=batch_size,
+        progress=progress,
+    )
+    if output.suffix == ".csv":
+        write_atomic(output, lambda path: result.to_csv(path, index=False))
+    else:
+        write_atomic(output, lambda path: result.to_parquet(path, index=False))
+    n_flagged = int(result["class"].isna().sum())
+    print(
+        f"classified {len(result) - n_flagged} of {len(result)} objects "
+        f"({n_flagged} flagged) with model {classifier.version}; wrote {output}"
+    )
     return 0

@@ -6,10 +6,41 @@ when there are several. The few highest peaks are refined on a fine grid and the
 light curve folded on each is fitted with a short Fourier series per band; the best
 fit wins, which prefers the true period over aliases that the one-term periodogram
 ranks higher. It returns that period, a simple uncertainty (the half width at half
-maximum of its peak, converted to period), and a false-alarm probability (Baluev 2008). astropy defines no false-alarm probability
-for the multiband periodogram; for several bands the value given is that of the
-single-band periodogram of the data with each band's weighted mean removed,
-evaluated at the period found (``fap_method = "baluev_band_centred"``).
+maximum of its peak, converted to period), and a false-alarm probability (Baluev
+2008). astropy defines no false-alarm probability for the multiband periodogram; for
+several bands the value given is that of the single-band periodogram of the data with
+each band's weighted mean removed, evaluated at the periodogram peak (``fap_method =
+"baluev_band_centred"``).
+
+**Alias handling (period doubling).** An eclipsing binary has two minima per orbit, so
+its strongest Lomb-Scargle peak is at half the orbital period. By default
+(``check_double=True``) the light curve is also fitted at twice the period found,
+comparing two nested Fourier models with an F-test: a model periodic in ``P``
+(harmonics 2, 4, ... of the frequency ``1 / 2P``, per band) against the same plus the
+odd harmonics 1, 3, ... of ``1 / 2P`` (shared by all bands, in magnitudes), which
+describe any difference between alternate cycles, such as unequal eclipse depths or
+maxima. Real light curves are not white noise (nightly calibration offsets, Blazhko
+modulation, a shape the short series misses), and such residuals alone make the F-test
+significant for about one real RR Lyrae star in four. So the improvement is also
+compared with that of the same odd terms at control frequencies shifted by 5 to 20
+peak widths: the period is doubled (``PeriodResult.doubled``) when the F-test p-value
+is below ``double_p_value`` (default 1e-6) *and* the improvement exceeds the median
+control improvement `DOUBLE_EXCESS` (10) times. On the 241 Stripe 82 RR Lyrae stars
+at their published periods the largest excess is 14.6 and the next 5.8; simulated
+LSST RR Lyrae stay below 8; an eclipsing binary with minima of 0.6 and 0.3 mag and
+0.02 mag noise reaches 35-55, one with 0.5 and 0.4 mag 10-14. Sinusoid-like
+pulsators (RR Lyrae, Cepheids, delta Scuti stars) repeat every cycle, so they stay at
+``P``. Two equal minima (contact binaries of equal components) cannot be told from
+one cycle of half the period: such curves keep ``P``, the photometric period, which is
+half the orbital one. The doubled period is only taken when it does not exceed the
+longest period searched.
+
+**Backend.** The periodogram on the coarse grid is astropy's; with the optional package
+`nifty-ls <https://github.com/flatironinstitute/nifty-ls>`_ installed,
+``backend="auto"`` evaluates it (for several bands: the single-band periodograms that
+astropy combines) with nifty-ls's non-uniform FFT instead, which gives the same peaks
+faster. The refinement of the peaks, the Fourier fits and the false-alarm probability
+do not depend on the backend.
 
 `find_periods` does this for every object of a `~tvs_classifier.lightcurves.LightCurves`
 and keeps any period given (from a broker or a catalogue) instead.
@@ -27,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -44,6 +76,13 @@ MIN_POINTS = 8
 _REFINE_STEPS = 41
 #: Fewest measurements of a band for it to take part in a search (sparser bands are left out).
 MIN_BAND_POINTS = 5
+#: How many times the odd harmonics' improvement must exceed that at control frequencies.
+DOUBLE_EXCESS = 10.0
+#: Control frequency shifts of the doubling test, in peak widths (1 / baseline).
+_CONTROL_SHIFTS = np.array([-20, -15, -10, -5, 5, 10, 15, 20])
+#: Periodogram backends of `find_period`.
+BACKENDS: tuple[str, ...] = ("auto", "astropy", "nifty-ls")
+_CHI2_SUFFIX = {"fast": "chi2", "fastnifty": "_chi2"}  # astropy method names for nterms > 1
 
 
 class PeriodError(ValueError):
@@ -74,11 +113,21 @@ class PeriodResult:
     n_points, n_bands : int
         Measurements and bands used (bands with fewer than `MIN_BAND_POINTS`
         points are left out of the search).
+    doubled : bool
+        Whether `period` is twice the periodogram's period, because alternate cycles
+        differ (see the module notes); `period_err` is then doubled too, while
+        `power` and `false_alarm_probability` stay those of the periodogram peak.
+    double_p_value : float
+        F-test p-value of alternate cycles being equal (NaN when not tested:
+        ``check_double=False``, too few points, or twice the period out of range).
+    double_excess : float
+        Improvement of the fit by the odd harmonics over the median improvement at
+        control frequencies (NaN when not tested).
 
     Examples
     --------
-    >>> PeriodResult(0.5, 0.001, 0.8, 1e-9, "lomb_scargle", "baluev", 60, 1).period
-    0.5
+    >>> PeriodResult(0.5, 0.001, 0.8, 1e-9, "lomb_scargle", "baluev", 60, 1).doubled
+    False
     """
 
     period: float
@@ -89,6 +138,9 @@ class PeriodResult:
     fap_method: str
     n_points: int
     n_bands: int
+    doubled: bool = False
+    double_p_value: float = float("nan")
+    double_excess: float = float("nan")
 
 
 def find_period(
@@ -104,6 +156,9 @@ def find_period(
     multiband_method: str = "fast",
     candidates: int = 5,
     harmonics: int = 2,
+    check_double: bool = True,
+    double_p_value: float = 1e-6,
+    backend: str = "auto",
 ) -> PeriodResult:
     """Find the period of one light curve with a (multiband) Lomb-Scargle periodogram.
 
@@ -133,7 +188,17 @@ def find_period(
         This picks the true period over aliases that a one-term periodogram ranks
         higher for non-sinusoidal shapes (RRab saw-tooths). ``1`` keeps the highest.
     harmonics : int
-        Fourier terms per band of that comparison.
+        Fourier terms per band of that comparison, and of the doubling test.
+    check_double : bool
+        Test whether alternate cycles differ and if so return twice the period
+        (eclipsing binaries with unequal minima; see the module notes).
+    double_p_value : float
+        Largest F-test p-value at which the period is doubled (the improvement must
+        also exceed `DOUBLE_EXCESS` times that at control frequencies).
+    backend : {"auto", "astropy", "nifty-ls"}
+        Periodogram on the coarse grid: astropy's fast method, or nifty-ls (an
+        optional package, faster on long light curves); ``"auto"`` takes nifty-ls
+        when it is installed.
 
     Returns
     -------
@@ -144,6 +209,8 @@ def find_period(
     PeriodError
         For mismatched lengths, too few points, non-finite values, non-positive
         errors, a zero time baseline or an empty period range.
+    ValueError
+        For an unknown ``backend``, or ``"nifty-ls"`` when it is not installed.
 
     Examples
     --------
@@ -157,9 +224,23 @@ def find_period(
     >>> res = find_period(t, y, np.full(t.size, 0.03), b, min_period=0.1, max_period=5)
     >>> round(res.period, 3), res.method, res.n_bands
     (0.37, 'lomb_scargle_multiband', 2)
+
+    An eclipsing binary with a primary minimum deeper than its secondary: the
+    periodogram peaks at half the orbital period, the fold at twice that shows that
+    alternate minima differ, and the orbital period is returned:
+
+    >>> t = np.sort(rng.uniform(0, 300, 300))
+    >>> phase = (t / 1.3) % 1.0
+    >>> dip = 0.6 * np.exp(-0.5 * ((phase - 0.25) / 0.04) ** 2)
+    >>> dip += 0.3 * np.exp(-0.5 * ((phase - 0.75) / 0.04) ** 2)
+    >>> y = 15 + dip + rng.normal(0, 0.02, t.size)
+    >>> res = find_period(t, y, np.full(t.size, 0.02), min_period=0.2, max_period=5)
+    >>> round(res.period, 3), res.doubled
+    (1.3, True)
     """
     from astropy.timeseries import LombScargle, LombScargleMultiband
 
+    fast = _fast_method(backend)
     t, y, dy, bands = _check_series(mjd, mag, mag_err, band)
     baseline = float(t.max() - t.min())
     if not baseline > 0:
@@ -179,7 +260,7 @@ def find_period(
             samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
         )
         with np.errstate(divide="ignore", invalid="ignore"):
-            power = periodogram.power(frequency, method=multiband_method, sb_method="auto")
+            power = periodogram.power(frequency, method=multiband_method, sb_method=fast)
         method = "lomb_scargle_multiband"
     else:
         periodogram = LombScargle(t, y, dy, nterms=nterms)
@@ -187,7 +268,9 @@ def find_period(
             samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
         )
         with np.errstate(divide="ignore", invalid="ignore"):
-            power = periodogram.power(frequency, method="fast" if nterms == 1 else "fastchi2")
+            power = periodogram.power(
+                frequency, method=fast if nterms == 1 else f"{fast}{_CHI2_SUFFIX[fast]}"
+            )
         method = "lomb_scargle"
     power = np.asarray(power, dtype=np.float64)
     if not np.isfinite(power).any() or np.nanmax(power) <= 0:
@@ -210,15 +293,22 @@ def find_period(
     fap, fap_method = _false_alarm_probability(
         t, y, dy, bands, best, f_min, f_max, samples_per_peak, nterms
     )
+    p_value = excess = float("nan")
+    if check_double and 0.5 * best >= f_min:
+        p_value, excess = _alternate_cycles_test(t, y, dy, bands, best, harmonics)
+    factor = 2.0 if (p_value < double_p_value and excess > DOUBLE_EXCESS) else 1.0
     return PeriodResult(
-        period=1.0 / best,
-        period_err=half_width / best**2,
+        period=factor / best,
+        period_err=factor * half_width / best**2,
         power=peak_power,
         false_alarm_probability=fap,
         method=method,
         fap_method=fap_method,
         n_points=int(t.size),
         n_bands=int(unique_bands.size),
+        doubled=factor == 2.0,
+        double_p_value=p_value,
+        double_excess=excess,
     )
 
 
@@ -240,15 +330,18 @@ def find_periods(
     progress : bool
         Show a progress bar (tqdm).
     **search
-        Passed to `find_period` (e.g. ``min_period``, ``max_period``).
+        Passed to `find_period` (e.g. ``min_period``, ``max_period``,
+        ``check_double``, ``backend``).
 
     Returns
     -------
     pandas.DataFrame
         One row per object: ``object_id, period, period_err, period_source``
         (``"given"``, ``"lomb_scargle"``, ``"lomb_scargle_multiband"`` or ``"none"``),
-        ``false_alarm_probability, power, n_points, n_bands, flag`` (empty, or why no
-        period could be found; such objects get a NaN period, never an exception).
+        ``false_alarm_probability, power, n_points, n_bands, doubled`` (True where the
+        period found was doubled, see `find_period`'s ``check_double``), ``flag``
+        (empty, or why no period could be found; such objects get a NaN period, never
+        an exception).
 
     Examples
     --------
@@ -289,6 +382,7 @@ def find_periods(
             "power": np.nan,
             "n_points": int(offsets[k + 1] - offsets[k]),
             "n_bands": n_bands,
+            "doubled": False,
             "flag": "",
         }
         if np.isfinite(given) and given > 0:
@@ -305,6 +399,7 @@ def find_periods(
                     period_source=result.method,
                     false_alarm_probability=result.false_alarm_probability,
                     power=result.power,
+                    doubled=result.doubled,
                 )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -364,6 +459,36 @@ def _highest_peaks(power: np.ndarray, count: int) -> np.ndarray:
     return local[np.argsort(power[local])[::-1][:count]]
 
 
+def _fourier_columns(angle: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    """Columns ``sin(k angle), cos(k angle)`` for every order ``k``."""
+    return np.concatenate(
+        [np.sin(np.outer(angle, orders)), np.cos(np.outer(angle, orders))], axis=1
+    )
+
+
+def _per_band(columns: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """Block design: a constant and ``columns`` fitted separately in each band."""
+    unique, index = np.unique(bands, return_inverse=True)
+    block = np.concatenate([np.ones((columns.shape[0], 1)), columns], axis=1)
+    width = block.shape[1]
+    design = np.zeros((columns.shape[0], unique.size * width))
+    for b in range(unique.size):
+        rows = index == b
+        design[rows, b * width : (b + 1) * width] = block[rows]
+    return design
+
+
+def _chi2(design: np.ndarray, y: np.ndarray, dy: np.ndarray) -> float:
+    """Chi-square of the weighted linear least-squares fit of ``design`` to ``y``."""
+    from scipy.linalg import lstsq
+
+    weighted = design / dy[:, None]
+    target = y / dy
+    # LAPACK's gelsy (pivoted QR) is many times faster than numpy's gelsd (SVD) here.
+    coef, *_ = lstsq(weighted, target, lapack_driver="gelsy", check_finite=False)
+    return float(np.sum((target - weighted @ coef) ** 2))
+
+
 def _fourier_chi2(
     t: np.ndarray,
     y: np.ndarray,
@@ -373,26 +498,73 @@ def _fourier_chi2(
     harmonics: int,
 ) -> float:
     """Chi-square of a weighted least-squares Fourier fit of each band at ``frequency``."""
-    angle = 2.0 * np.pi * frequency * t
     orders = np.arange(1, harmonics + 1)
-    design = (
-        np.concatenate(
-            [
-                np.ones((t.size, 1)),
-                np.sin(np.outer(angle, orders)),
-                np.cos(np.outer(angle, orders)),
-            ],
-            axis=1,
-        )
-        / dy[:, None]
+    return _chi2(_per_band(_fourier_columns(2.0 * np.pi * frequency * t, orders), bands), y, dy)
+
+
+def _alternate_cycles_test(
+    t: np.ndarray,
+    y: np.ndarray,
+    dy: np.ndarray,
+    bands: np.ndarray,
+    frequency: float,
+    harmonics: int,
+) -> tuple[float, float]:
+    """F-test p-value that alternate cycles at ``frequency`` are alike, and the excess.
+
+    The null model has ``harmonics`` harmonics of ``frequency`` per band; the
+    alternative adds the odd harmonics ``1, 3, ..., 2 harmonics - 1`` of
+    ``frequency / 2``, shared by the bands. The excess is the chi-square improvement
+    over the median improvement by the same terms at control frequencies (see the
+    module notes). Both NaN when the fit has no degrees of freedom.
+    """
+    from scipy.special import fdtrc
+
+    null = _per_band(
+        _fourier_columns(2.0 * np.pi * frequency * t, np.arange(1, harmonics + 1)), bands
     )
-    target = y / dy
-    total = 0.0
-    for band in np.unique(bands):
-        rows = bands == band
-        coef, *_ = np.linalg.lstsq(design[rows], target[rows], rcond=None)
-        total += float(np.sum((target[rows] - design[rows] @ coef) ** 2))
-    return total
+    odd_orders = 2 * np.arange(1, harmonics + 1) - 1
+    dof = t.size - null.shape[1] - odd_orders.size * 2
+    if dof < 1:
+        return float("nan"), float("nan")
+    chi2_null = _chi2(null, y, dy)
+    half = 0.5 * frequency + np.r_[0.0, _CONTROL_SHIFTS / np.ptp(t)]
+    gain = np.array(
+        [
+            chi2_null
+            - _chi2(
+                np.concatenate([null, _fourier_columns(2.0 * np.pi * f * t, odd_orders)], axis=1),
+                y,
+                dy,
+            )
+            for f in half
+        ]
+    )
+    chi2_full = chi2_null - gain[0]
+    if not chi2_full > 0:
+        return (0.0, float("inf")) if gain[0] > 0 else (1.0, 0.0)
+    statistic = gain[0] / (2 * odd_orders.size) / (chi2_full / dof)
+    p_value = float(fdtrc(2 * odd_orders.size, dof, max(statistic, 0.0)))
+    control = float(np.median(gain[1:]))
+    excess = float(gain[0] / control) if control > 0 else float("inf")
+    return p_value, excess
+
+
+def _fast_method(backend: str) -> str:
+    """astropy method name of the coarse periodogram for ``backend``."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend={backend!r} is not known: use one of {BACKENDS}")
+    has_nifty = importlib.util.find_spec("nifty_ls") is not None
+    if backend == "nifty-ls" and not has_nifty:
+        raise ValueError(
+            "backend='nifty-ls' needs the nifty-ls package: pip install nifty-ls, "
+            "or use backend='astropy'"
+        )
+    if backend == "astropy" or not has_nifty:
+        return "fast"
+    import nifty_ls  # noqa: F401  (registers the "fastnifty" methods with astropy)
+
+    return "fastnifty"
 
 
 def _refine_peak(

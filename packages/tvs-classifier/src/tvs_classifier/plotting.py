@@ -1,4 +1,7 @@
-"""Figures: folded multiband light curves and the images the classifier sees.
+"""Figures: folded light curves, the images the classifier sees, and its scores.
+
+`plot_folded`, `plot_gallery` and `image_rgb` show the inputs; `plot_confusion_matrix`,
+`plot_reliability` and `plot_probabilities` show what a trained classifier does.
 
 matplotlib is imported when a figure is made, not when the package is imported.
 
@@ -30,7 +33,16 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from .images import LightCurveImages
     from .lightcurves import LightCurves
 
-__all__ = ["BAND_COLORS", "band_color", "image_rgb", "plot_folded", "plot_gallery"]
+__all__ = [
+    "BAND_COLORS",
+    "band_color",
+    "image_rgb",
+    "plot_confusion_matrix",
+    "plot_folded",
+    "plot_gallery",
+    "plot_probabilities",
+    "plot_reliability",
+]
 
 #: Plot colours of LSST's bands (blue to red) and of ZTF's.
 BAND_COLORS: dict[str, str] = {
@@ -250,5 +262,184 @@ def plot_gallery(
         ax_image.set_xticks([])
         ax_image.set_yticks([])
         ax_image.set_title("image", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(
+    matrix: np.ndarray,
+    labels: Sequence[str],
+    *,
+    normalize: bool = True,
+    ax: matplotlib.axes.Axes | None = None,
+    title: str | None = None,
+) -> matplotlib.axes.Axes:
+    """Draw a confusion matrix (rows true, columns predicted) with the counts written in.
+
+    Parameters
+    ----------
+    matrix : array_like, shape (n, n)
+        Counts (`tvs_classifier.evaluation.confusion_matrix`, or a model card's
+        ``confusion_matrix``).
+    labels : sequence of str
+        Class of each row and column.
+    normalize : bool
+        Colour by the fraction of each true class (row) rather than by count.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_confusion_matrix([[5, 1], [0, 4]], ["RRab", "RRc"])
+    >>> ax.get_xlabel(), len(ax.texts)
+    ('predicted', 4)
+    """
+    import matplotlib.pyplot as plt
+
+    counts = np.asarray(matrix)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.shape[0] != len(labels):
+        raise ValueError(f"a {counts.shape} matrix for {len(labels)} labels: give n x n for n")
+    if ax is None:
+        size = 1.2 + 0.55 * len(labels)
+        _, ax = plt.subplots(figsize=(size + 1.0, size))
+    rows = counts.sum(axis=1, keepdims=True)
+    shade = counts / np.where(rows > 0, rows, 1) if normalize else counts
+    image = ax.imshow(shade, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    ax.figure.colorbar(
+        image, ax=ax, fraction=0.046, label="fraction of true class" if normalize else "count"
+    )
+    for (i, j), value in np.ndenumerate(counts):
+        dark = shade[i, j] > 0.6 * (shade.max() or 1)
+        ax.text(
+            j,
+            i,
+            str(value),
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="white" if dark else "black",
+        )
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    if title:
+        ax.set_title(title, fontsize="small")
+    return ax
+
+
+def plot_reliability(
+    table: pd.DataFrame,
+    *,
+    ax: matplotlib.axes.Axes | None = None,
+    label: str | None = None,
+) -> matplotlib.axes.Axes:
+    """Reliability diagram: accuracy against confidence per bin, with the diagonal.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From `tvs_classifier.calibration.reliability` (``lower, upper, count,
+        confidence, accuracy``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (draw several calibrations on one axes to compare).
+    label : str, optional
+        Legend label of this curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from tvs_classifier.calibration import reliability
+    >>> ax = plot_reliability(reliability([[0.9, 0.1], [0.3, 0.7]], [0, 1], bins=5))
+    >>> ax.get_xlabel()
+    'confidence'
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    used = table["count"] > 0
+    ax.plot([0, 1], [0, 1], ls=":", color="grey", lw=1)
+    ax.plot(table.loc[used, "confidence"], table.loc[used, "accuracy"], "o-", ms=4, label=label)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    if label:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_probabilities(
+    light_curve: pd.DataFrame,
+    result: pd.Series,
+    *,
+    fig: matplotlib.figure.Figure | None = None,
+) -> matplotlib.figure.Figure:
+    """One object's folded light curve next to a bar chart of its class probabilities.
+
+    Parameters
+    ----------
+    light_curve : pandas.DataFrame
+        Columns ``mjd, band, mag, mag_err`` of the object (``light_curves[id]``).
+    result : pandas.Series
+        The object's row of `tvs_classifier.classify.classify` (``period`` and the
+        ``prob_<name>`` columns, all of which are drawn; the predicted subclass and
+        class in red).
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw in; a new one otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> lc = pd.DataFrame(
+    ...     {"mjd": np.arange(20.0), "band": "g", "mag": np.sin(np.arange(20.0)), "mag_err": 0.1}
+    ... )
+    >>> row = pd.Series(
+    ...     {
+    ...         "object_id": 1,
+    ...         "period": 0.7,
+    ...         "prob_RRab": 0.8,
+    ...         "prob_RRc": 0.2,
+    ...         "subclass": "RRab",
+    ...         "class": "RRL",
+    ...     }
+    ... )
+    >>> len(plot_probabilities(lc, row).axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        fig = plt.figure(figsize=(8, 3))
+    ax_curve, ax_bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1.0]})
+    period = float(result.get("period", np.nan))
+    title = f"{result.get('object_id', '')}  P={period:.5g} d"
+    if np.isfinite(period):
+        plot_folded(light_curve, period, ax=ax_curve, title=title)
+    else:
+        ax_curve.set_title(f"{title} (no period)", fontsize="small")
+    names = [key for key in result.index if str(key).startswith("prob_")]
+    values = np.array([float(result[key]) for key in names])
+    labels = [str(key)[len("prob_") :] for key in names]
+    best = {str(result.get("subclass")), str(result.get("class"))}
+    colours = ["#d62728" if label in best else "#1f77b4" for label in labels]
+    ax_bars.barh(range(len(labels)), np.nan_to_num(values), color=colours)
+    ax_bars.set_yticks(range(len(labels)), labels, fontsize="small")
+    ax_bars.invert_yaxis()
+    ax_bars.set_xlim(0, 1)
+    ax_bars.set_xlabel("probability")
     fig.tight_layout()
     return fig

@@ -1,6 +1,8 @@
 """Read light-curve files: CSV and Parquet long tables, in the package's or DP1's names.
 
-`read_light_curves` is the one entry point. It reads a table with the columns
+`read_light_curves` is the entry point for files and `from_nested` for nested-pandas
+frames and LSDB catalogues (as LSDB/HATS deliver Rubin data, one row per object with
+its light curve in a nested column). `read_light_curves` reads a table with the columns
 ``object_id, mjd, band, mag, mag_err`` (or others renamed with ``columns=``), or a
 Rubin DP1 table (``diaObjectId, midpointMjdTai, band, psfFlux, psfFluxErr``, which
 are recognised and converted from nJy to AB magnitudes), and validates it into
@@ -17,15 +19,28 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .lightcurves import LightCurveError, LightCurves
 from .rubin import from_dp1, is_dp1_table
 
-__all__ = ["FORMATS", "read_light_curve_files", "read_light_curves", "read_table"]
+__all__ = [
+    "FORMATS",
+    "NESTED_ID_COLUMNS",
+    "from_nested",
+    "read_light_curve_files",
+    "read_light_curves",
+    "read_table",
+]
+
+#: Base columns taken as the object id of a nested frame, in order, when none is named.
+NESTED_ID_COLUMNS: tuple[str, ...] = ("diaObjectId", "object_id", "objectId")
 
 #: File formats and the name endings that select them.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -91,7 +106,9 @@ def read_light_curves(
     Parameters
     ----------
     path : str or Path
-        CSV or Parquet long table, one row per measurement.
+        CSV or Parquet long table, one row per measurement. The column units that
+        astropy writes into Parquet files are read too, so that DP1 fluxes in another
+        unit than nJy are converted, and magnitudes where fluxes belong refused.
     format : {"csv", "parquet"}, optional
         Overrides the format guessed from the name.
     columns : mapping of str to str, optional
@@ -127,14 +144,116 @@ def read_light_curves(
     23.9
     """
     table = read_table(path, format)
+    if (format or _guess_format(path)) == "parquet" and columns is None and is_dp1_table(table):
+        table = _with_parquet_units(table, path)
     try:
-        if columns is None and is_dp1_table(table):
-            return from_dp1(table, band_map=band_map, duplicates=duplicates)
-        return LightCurves.from_table(
-            table, columns=columns, band_map=band_map, duplicates=duplicates
-        )
+        return _validate(table, columns, band_map, duplicates)
     except LightCurveError as error:
         raise LightCurveError(f"{path}: {error}") from None
+
+
+def from_nested(
+    frame: Any,
+    *,
+    nested_column: str | None = None,
+    id_column: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    visits: pd.DataFrame | None = None,
+    band_map: Mapping[str, str] | None = None,
+    duplicates: str = "mean",
+) -> LightCurves:
+    """Light curves from a nested-pandas frame or an LSDB catalogue of nested light curves.
+
+    Parameters
+    ----------
+    frame : nested_pandas.NestedFrame or lsdb.Catalog
+        One row per object, with the object's id as a base column and its
+        measurements in a nested column. An LSDB catalogue is computed first (load
+        only the columns and region you need: ``lsdb.open_catalog(..., columns=...)``).
+    nested_column : str, optional
+        The nested column with the light curves, e.g. ``"diaSource"`` or ``"lc"``;
+        needed only if there are several.
+    id_column : str, optional
+        The base column with the object id; by default the first present of
+        `NESTED_ID_COLUMNS`.
+    columns : mapping of str to str, optional
+        Renames of the nested columns to ``mjd, band, mag, mag_err``. Without it,
+        nested DP1 columns (``midpointMjdTai, band, psfFlux, psfFluxErr``) are
+        recognised and converted from nJy with `tvs_classifier.rubin.from_dp1`.
+    visits : pandas.DataFrame, optional
+        DP1's Visit table, for nested forced photometry without ``midpointMjdTai``
+        (see `tvs_classifier.rubin.from_dp1`).
+    band_map, duplicates
+        As in `tvs_classifier.lightcurves.LightCurves.from_table`.
+
+    Returns
+    -------
+    LightCurves
+        Objects with an empty nested light curve are left out.
+
+    Raises
+    ------
+    LightCurveError
+        If ``frame`` is not a nested frame, the nested or id column is missing or
+        ambiguous, or the flattened table is invalid.
+
+    Examples
+    --------
+    >>> from nested_pandas import NestedFrame
+    >>> objects = pd.DataFrame({"diaObjectId": [1, 2], "ra": [10.0, 11.0]}, index=[0, 1])
+    >>> sources = pd.DataFrame(
+    ...     {
+    ...         "midpointMjdTai": [60600.2, 60600.1, 60601.0],
+    ...         "band": ["g", "g", "r"],
+    ...         "psfFlux": [1000.0, 1100.0, 900.0],
+    ...         "psfFluxErr": [10.0, 10.0, 10.0],
+    ...     },
+    ...     index=[0, 0, 1],
+    ... )
+    >>> frame = NestedFrame(objects).join_nested(sources, "diaSource")
+    >>> lcs = from_nested(frame)
+    >>> lcs.object_ids.tolist(), lcs.n_points.tolist()
+    ([1, 2], [2, 1])
+    """
+    frame = _computed(frame)
+    nested = list(getattr(frame, "nested_columns", []))
+    if not nested:
+        raise LightCurveError(
+            f"expected a nested-pandas NestedFrame with a nested light-curve column, got "
+            f"{type(frame).__name__}; for a flat table use LightCurves.from_table"
+        )
+    if nested_column is None:
+        if len(nested) > 1:
+            raise LightCurveError(
+                f"the frame has several nested columns {nested}: choose one with nested_column="
+            )
+        nested_column = nested[0]
+    elif nested_column not in nested:
+        raise LightCurveError(
+            f"nested_column={nested_column!r} is not a nested column; the frame has {nested}"
+        )
+    base = list(frame.base_columns)
+    if id_column is None:
+        found = [name for name in NESTED_ID_COLUMNS if name in base]
+        if not found:
+            raise LightCurveError(
+                f"no object id column among the base columns {base}: name it with id_column="
+            )
+        id_column = found[0]
+    elif id_column not in base:
+        raise LightCurveError(
+            f"id_column={id_column!r} is not a base column; the frame has {base}"
+        )
+    series = frame[nested_column]
+    flat = series.nest.to_flat().reset_index(drop=True)
+    lengths = np.asarray(series.nest.len(), dtype=np.int64)
+    ids = np.repeat(frame[id_column].to_numpy(), lengths)
+    flux = columns is None and {"psfFlux", "psfFluxErr", "band"}.issubset(flat.columns)
+    target = "diaObjectId" if flux else "object_id"
+    flat = flat.drop(columns=[id_column, target], errors="ignore").assign(**{target: ids})
+    if flux:
+        return from_dp1(flat, visits, band_map=band_map, duplicates=duplicates)
+    return _validate(flat, columns, band_map, duplicates)
 
 
 def read_light_curve_files(
@@ -201,6 +320,51 @@ def read_light_curve_files(
     return LightCurves.from_table(
         pd.concat(frames, ignore_index=True), band_map=band_map, duplicates=duplicates
     )
+
+
+def _validate(
+    table: pd.DataFrame | Any,
+    columns: Mapping[str, str] | None,
+    band_map: Mapping[str, str] | None,
+    duplicates: str,
+) -> LightCurves:
+    """Validate a long table, converting it from nJy first if it has DP1's columns.
+
+    An astropy table (with units) is accepted for DP1's columns only.
+    """
+    if columns is None and is_dp1_table(table):
+        return from_dp1(table, band_map=band_map, duplicates=duplicates)
+    return LightCurves.from_table(table, columns=columns, band_map=band_map, duplicates=duplicates)
+
+
+def _with_parquet_units(table: pd.DataFrame, path: Path) -> pd.DataFrame | Any:
+    """The table as an astropy Table with the column units astropy stored in the file.
+
+    Files written without astropy carry no units; the table is returned as it is.
+    """
+    from astropy.table import Table
+
+    try:
+        schema = Table.read(path, format="parquet", schema_only=True)
+    except Exception:  # not written by astropy, or metadata astropy cannot parse
+        return table
+    units = {name: schema[name].unit for name in schema.colnames if schema[name].unit}
+    return Table.from_pandas(table, units=units) if units else table
+
+
+def _computed(frame: Any) -> Any:
+    """An LSDB catalogue computed into its NestedFrame; anything else as it is."""
+    return frame.compute() if _is_lsdb_catalog(frame) else frame
+
+
+def _is_lsdb_catalog(value: Any) -> bool:
+    """Whether ``value`` is an lsdb Catalog.
+
+    lsdb is looked up among the loaded modules only: an lsdb Catalog cannot exist
+    unless lsdb was imported, so this never imports it.
+    """
+    lsdb = sys.modules.get("lsdb")
+    return lsdb is not None and isinstance(value, lsdb.Catalog)
 
 
 def _guess_format(path: Path) -> str:
