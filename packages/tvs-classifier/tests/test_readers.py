@@ -281,3 +281,12 @@ def test_dp1_parquet_units_written_by_astropy_are_checked(tmp_path):
         LightCurveError, match=r"mag.parquet: column 'psfFlux' is in mag, not a flux"
     ):
         read_light_curves(tmp_path / "mag.parquet")
+
+
+def test_paths_given_as_strings_are_read(tmp_path, table):
+    csv = tmp_path / "lc.csv"
+    parquet = tmp_path / "lc.parquet"
+    table.to_csv(csv, index=False)
+    table.to_parquet(parquet)
+    for path in (csv, parquet):
+        assert len(read_light_curves(str(path))) == 3

@@ -6,9 +6,16 @@ long table), `~tvs_classifier.bands`, `~tvs_classifier.readers` and
 `~tvs_classifier.folding`, `~tvs_classifier.images` and `~tvs_classifier.features` (the
 classifier's inputs), `~tvs_classifier.model` (the Keras 3 network; Keras is imported
 only there, when a model is built), `~tvs_classifier.plotting`,
-`~tvs_classifier.datasets` (bundled light curves) and `~tvs_classifier.cli`.
+`~tvs_classifier.datasets` (bundled light curves), the simulator
+(`~tvs_classifier.simulate` over the families `~tvs_classifier.rrlyrae`,
+`~tvs_classifier.cepheids`, `~tvs_classifier.delta_scuti`,
+`~tvs_classifier.eclipsing_binaries`, `~tvs_classifier.long_period`),
+`~tvs_classifier.augment`, `~tvs_classifier.crossmatch`, `~tvs_classifier.training`,
+`~tvs_classifier.calibration`, `~tvs_classifier.evaluation`,
+`~tvs_classifier.classify` and `~tvs_classifier.cli`.
 
-No trained model ships with this version: nothing is classified yet.
+No trained default model ships with this version: `~tvs_classifier.classify.classify`
+needs a model folder made by ``tvs-classifier train``.
 """
 
 from importlib.metadata import PackageNotFoundError, version

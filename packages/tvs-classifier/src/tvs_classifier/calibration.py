@@ -192,7 +192,7 @@ def reliability(probabilities: np.ndarray, labels: np.ndarray, *, bins: int = 10
 def expected_calibration_error(
     probabilities: np.ndarray, labels: np.ndarray, *, bins: int = 10
 ) -> float:
-    """Expected calibration error: count-weighted mean |accuracy - confidence| over bins.
+    """Expected calibration error: count-weighted mean of ``|accuracy - confidence|`` over bins.
 
     Examples
     --------

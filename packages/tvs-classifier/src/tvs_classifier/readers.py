@@ -143,6 +143,7 @@ def read_light_curves(
     >>> round(float(read_light_curves(path).table["mag"][0]), 2)
     23.9
     """
+    path = Path(path)
     table = read_table(path, format)
     if (format or _guess_format(path)) == "parquet" and columns is None and is_dp1_table(table):
         table = _with_parquet_units(table, path)
