@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier.augment import AugmentError, augment, fit_folded_gp
+from tvs_classifier.augment import BAND_SUBSETS, AugmentError, augment, drop_bands, fit_folded_gp
 from tvs_classifier.lightcurves import LightCurves
 from tvs_classifier.periods import find_period
 from tvs_classifier.simulate import simulate
@@ -123,3 +123,17 @@ def test_bad_options_raise(options, message):
     labels = pd.DataFrame({"object_id": ["star"], "period": [0.6]})
     with pytest.raises(AugmentError, match=message):
         augment(lcs, labels, **options)
+
+
+def test_drop_bands_keeps_one_subset_per_object():
+    lcs, _ = simulate(40, ["RRab", "constant"], seed=3, years=1)
+    thinned, chosen = drop_bands(lcs, seed=4)
+    assert chosen.shape == (40,)
+    assert set(chosen) <= set(range(len(BAND_SUBSETS)))
+    for object_id, k in zip(lcs.object_ids, chosen, strict=True):
+        if object_id in set(thinned.object_ids):
+            assert set(thinned[object_id]["band"]) <= set(BAND_SUBSETS[k])
+    again, _ = drop_bands(lcs, seed=4)
+    pd.testing.assert_frame_equal(thinned.table, again.table)
+    with pytest.raises(ValueError, match="subsets"):
+        drop_bands(lcs, [()])

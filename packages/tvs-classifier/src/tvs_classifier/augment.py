@@ -59,7 +59,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,11 +72,13 @@ from .lightcurves import LightCurves
 from .noise import add_noise
 
 __all__ = [
+    "BAND_SUBSETS",
     "MIN_BAND_POINTS",
     "PHASE_GRID",
     "AugmentError",
     "FoldedGP",
     "augment",
+    "drop_bands",
     "fit_folded_gp",
 ]
 
@@ -135,6 +137,81 @@ class FoldedGP:
         """One magnitude curve drawn from the conditioned GP, at ``phase``."""
         values = rng.multivariate_normal(self.shape_mean, self.shape_cov, method="cholesky")
         return self.mean_mag + _periodic_interp(phase, self.grid, values)
+
+
+#: Band subsets of `drop_bands`: all six LSST bands, SDSS-like (no y), ZTF-like (g, r),
+#: g r i, and the red bands.
+BAND_SUBSETS: tuple[tuple[str, ...], ...] = (
+    ("u", "g", "r", "i", "z", "y"),
+    ("u", "g", "r", "i", "z"),
+    ("g", "r"),
+    ("g", "r", "i"),
+    ("r", "i", "z", "y"),
+)
+
+
+def drop_bands(
+    light_curves: LightCurves,
+    subsets: Sequence[Sequence[str]] = BAND_SUBSETS,
+    *,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[LightCurves, np.ndarray]:
+    """Keep a random subset of bands in every light curve.
+
+    A classifier trained on six-band light curves only has never seen a light curve
+    with a band missing; one trained on these copies learns to use whatever bands an
+    object has (the missing ones are masked in its images and features, never
+    invented).
+
+    Parameters
+    ----------
+    light_curves : LightCurves
+        Light curves to thin.
+    subsets : sequence of sequences of str
+        Band subsets; each object keeps the bands of one subset drawn uniformly.
+    seed : int or numpy.random.Generator, optional
+        Seed or generator.
+
+    Returns
+    -------
+    light_curves : LightCurves
+        The light curves with only their subset's bands (an object left with no
+        points is dropped).
+    subset : ndarray of int
+        Index into ``subsets`` of the subset each input object drew.
+
+    Raises
+    ------
+    ValueError
+        If ``subsets`` is empty or a subset has no band.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {
+    ...         "object_id": 1,
+    ...         "mjd": [1.0, 2.0, 3.0],
+    ...         "band": ["g", "r", "y"],
+    ...         "mag": 18.0,
+    ...         "mag_err": 0.01,
+    ...     }
+    ... )
+    >>> thinned, chosen = drop_bands(LightCurves.from_table(table), [("g", "r")], seed=0)
+    >>> thinned.bands, chosen.tolist()
+    (('g', 'r'), [0])
+    """
+    subsets = [tuple(subset) for subset in subsets]
+    if not subsets or not all(subsets):
+        raise ValueError(f"subsets must be non-empty band lists, not {subsets!r}")
+    rng = np.random.default_rng(seed)
+    chosen = rng.integers(0, len(subsets), size=len(light_curves))
+    table = light_curves.table
+    row_subset = chosen[light_curves.object_index]
+    keep = np.zeros(len(table), dtype=bool)
+    for k, subset in enumerate(subsets):
+        keep |= (row_subset == k) & table["band"].isin(subset).to_numpy()
+    return LightCurves.from_table(table[keep]), chosen
 
 
 def fit_folded_gp(phase: np.ndarray, mag: np.ndarray, mag_err: np.ndarray) -> FoldedGP:
