@@ -14,8 +14,8 @@ only there, when a model is built), `~tvs_classifier.plotting`,
 `~tvs_classifier.calibration`, `~tvs_classifier.evaluation`,
 `~tvs_classifier.classify` and `~tvs_classifier.cli`.
 
-No trained default model ships with this version: `~tvs_classifier.classify.classify`
-needs a model folder made by ``tvs-classifier train``.
+A trained default model ships in ``tvs_classifier/data/model`` (trained on synthetic
+LSST light curves; see its ``MODEL_CARD.md``).
 """
 
 from importlib.metadata import PackageNotFoundError, version
