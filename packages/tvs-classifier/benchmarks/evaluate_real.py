@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from pathlib import Path
 
 import pandas as pd
-from period_recovery_s82 import load_s82
+from period_recovery_s82 import load_s82, s82_folder
 
 from tvs_classifier.classify import classify
 from tvs_classifier.datasets import load_alerce_ztf_sample
@@ -79,10 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="model folder (default: the shipped one)")
     parser.add_argument("--json", type=Path, help="write the result as JSON here")
     args = parser.parse_args(argv)
-    root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
-    folder = root / "lightcurves" / "sesar2010_s82_dev"
-    if not folder.is_dir():
-        print(f"no Stripe 82 data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
+    folder = s82_folder()
+    if folder is None:
         return 1
     classifier = load_classifier(args.model)
     result = {

@@ -29,6 +29,16 @@ from tvs_classifier.readers import read_light_curve_files
 SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
 
 
+def s82_folder() -> Path | None:
+    """The Stripe 82 folder of the shared data (``SHARED_DATA_DIR``); None, said, if absent."""
+    root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
+    folder = root / "lightcurves" / "sesar2010_s82_dev"
+    if not folder.is_dir():
+        print(f"no Stripe 82 data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
+        return None
+    return folder
+
+
 def load_s82(folder: Path, every: int = 1):
     """The light curves and published periods of every ``every``-th star."""
     periods = pd.read_csv(folder / "periods.csv").iloc[::every]
@@ -63,10 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tolerance", type=float, default=0.01)
     parser.add_argument("--table", type=Path, help="write each star's periods here (CSV)")
     args = parser.parse_args(argv)
-    root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
-    folder = root / "lightcurves" / "sesar2010_s82_dev"
-    if not folder.is_dir():
-        print(f"no Stripe 82 data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
+    folder = s82_folder()
+    if folder is None:
         return 1
     light_curves, published = load_s82(folder, args.every)
     found = find_periods(light_curves, **SEARCH)

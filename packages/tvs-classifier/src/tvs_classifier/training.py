@@ -44,6 +44,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import importlib.metadata
 import json
@@ -427,18 +428,7 @@ def train(
         },
         "versions": _versions(),
     }
-    return TrainedClassifier(
-        model=network,
-        subclasses=subclasses,
-        class_of=class_of,
-        bands=bands,
-        image_size=(height, width),
-        feature_names=names,
-        feature_mean=mean,
-        feature_std=std,
-        temperature=temperature,
-        card=card,
-    )
+    return dataclasses.replace(classifier, temperature=temperature, card=card)
 
 
 def _versions() -> dict[str, str]:
