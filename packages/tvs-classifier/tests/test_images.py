@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tvs_classifier.folding import fold, phase_of_maximum
-from tvs_classifier.images import rasterize, render_images
+from tvs_classifier.images import IMPRECISE_ERROR_RATIO, rasterize, render_images
 from tvs_classifier.lightcurves import LightCurveError, LightCurves
 
 
@@ -111,3 +111,18 @@ def test_rasterize_ignores_unused_bands():
         np.array([0.5, 0.5]), np.array([0.0, 1.0]), np.array([0, 0]), np.array([0, -1]), 1, 1, 4, 4
     )
     assert image.sum() == 2
+
+
+def test_an_imprecise_point_does_not_set_the_scale():
+    t = np.arange(60) * 0.37
+    mag = 18 + 0.3 * np.sin(2 * np.pi * t / 0.9)
+    err = np.full(60, 0.02)
+    table = pd.DataFrame({"object_id": 1, "mjd": t, "band": "g", "mag": mag, "mag_err": err})
+    clean = render_images(LightCurves.from_table(table), [0.9], bands=("g",), align=False).images
+    # One point 3 mag too faint, with an error far above the others': drawn, clipped to
+    # the bottom row, while every other point stays where it was.
+    table.loc[5, ["mag", "mag_err"]] = [21.0, 1.5]
+    noisy = render_images(LightCurves.from_table(table), [0.9], bands=("g",), align=False).images
+    assert noisy[0, -1, :, 0].sum() >= 1
+    assert np.count_nonzero(noisy != clean) <= 4  # the moved point, in both cycles
+    assert IMPRECISE_ERROR_RATIO == 5.0

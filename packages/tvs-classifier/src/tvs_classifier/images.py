@@ -3,7 +3,9 @@
 Following Szklenar et al. (2020, ApJL 897, L12; 2022, ApJ 938, 37), a light curve
 folded with its period is drawn as an image: two cycles from left to right, the
 magnitude scaled to the band's own range from top (brightest) to bottom (faintest).
-Here every band is one channel of the image, and a band with too few points is
+The range is that of the band's precise points: one with an error over
+`IMPRECISE_ERROR_RATIO` times the band's median error is drawn, clipped to the edge,
+but does not set the scale. Here every band is one channel of the image, and a band with too few points is
 masked (its channel left empty and its mask entry False), never invented.
 
 The drawing is plain vectorised numpy: all objects are folded and their pixels set
@@ -36,12 +38,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._aligned import aligned_periods
-from ._grouped import group_counts, group_extrema, group_index
+from ._grouped import group_counts, group_extrema, group_index, group_quantile
 from .bands import LSST_BANDS
 from .folding import fold, phase_of_maximum
 from .lightcurves import LightCurveError, LightCurves
 
-__all__ = ["LightCurveImages", "rasterize", "render_images"]
+__all__ = ["IMPRECISE_ERROR_RATIO", "LightCurveImages", "rasterize", "render_images"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,6 +130,26 @@ def rasterize(
     return images.reshape(n_objects, height, width, n_bands)
 
 
+#: A point whose error exceeds this multiple of its band's median error is drawn
+#: (clipped to the image's edge) but does not stretch the band's magnitude scale.
+IMPRECISE_ERROR_RATIO: float = 5.0
+
+
+def _scale_range(
+    mag: np.ndarray, err: np.ndarray, group: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Brightest and faintest magnitude of each band, over its precise points.
+
+    Points with errors above `IMPRECISE_ERROR_RATIO` times the band's median error
+    (a measurement near the detection limit, through cloud, or a blended one) are left
+    out of the range, so that one of them does not squeeze the whole light curve into
+    a few rows of the image.
+    """
+    median_err = group_quantile(err, group, n_groups, 0.5)
+    precise = err <= IMPRECISE_ERROR_RATIO * median_err[np.maximum(group, 0)]
+    return group_extrema(mag, np.where(precise, group, -1), n_groups)
+
+
 def render_images(
     light_curves: LightCurves,
     periods: object,
@@ -202,8 +224,9 @@ def render_images(
     usable = np.isfinite(period) & (period > 0)
     band_index = np.where(usable[object_index], band_index, -1)
 
+    n_groups = n_objects * n_bands
     group = group_index(object_index, band_index, n_bands)
-    counts = group_counts(group, n_objects * n_bands)
+    counts = group_counts(group, n_groups)
     enough = counts >= min_points
     band_index = np.where(enough[np.maximum(group, 0)], band_index, -1)
     group = group_index(object_index, band_index, n_bands)
@@ -217,7 +240,7 @@ def render_images(
         err = table["mag_err"].to_numpy(dtype=np.float64)
         offset = phase_of_maximum(phase, mag, err, object_index, band_index, n_objects, n_bands)
         phase = np.mod(phase - offset[object_index], 1.0)
-    low, high = group_extrema(mag, group, n_objects * n_bands)
+    low, high = _scale_range(mag, table["mag_err"].to_numpy(dtype=np.float64), group, n_groups)
     span = high - low
     safe = np.where(span > 0, span, 1.0)
     at = np.maximum(group, 0)

@@ -7,8 +7,10 @@ way in, `LightCurves.from_table` checks and cleans it:
 * required columns must be present (``columns=`` renames others to these);
 * ``mjd``, ``mag`` and ``mag_err`` must be numeric; times that look like Julian
   Dates rather than MJD are refused;
-* rows with a missing id or band, a non-finite time or magnitude, or a NaN,
-  infinite, zero or negative error are dropped **and counted**;
+* rows with a missing id or band, a non-finite time or magnitude, a placeholder
+  magnitude or error (absolute value of `PLACEHOLDER_LIMIT` or more: the 99.99, -99
+  or -9999 that catalogues write for a non-detection), or a NaN, infinite, zero or
+  negative error are dropped **and counted**;
 * exact duplicate rows are dropped; several different measurements of one object
   in one band at the same time are merged (inverse-variance weighted mean, smallest
   error), kept first, or refused, as ``duplicates=`` says;
@@ -51,6 +53,7 @@ from .bands import LSST_BANDS, normalize_bands
 
 __all__ = [
     "COLUMNS",
+    "PLACEHOLDER_LIMIT",
     "LightCurveError",
     "LightCurves",
     "ValidationReport",
@@ -63,6 +66,10 @@ COLUMNS: tuple[str, ...] = ("object_id", "mjd", "band", "mag", "mag_err")
 _JD_THRESHOLD = 2_400_000.0
 
 _DUPLICATE_POLICIES = ("mean", "first", "raise")
+
+#: Magnitudes and errors of this absolute value or more are placeholders for a missing
+#: measurement (SDSS writes 99.99 +- 99.999; others -99 or -9999), never real values.
+PLACEHOLDER_LIMIT: float = 90.0
 
 
 class LightCurveError(ValueError):
@@ -413,6 +420,8 @@ def _drop_bad_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
         "nonfinite_mjd": ~np.isfinite(frame["mjd"]),
         "nonfinite_mag": ~np.isfinite(frame["mag"]),
         "bad_mag_err": ~(np.isfinite(frame["mag_err"]) & (frame["mag_err"] > 0)),
+        "placeholder_value": (np.abs(frame["mag"]) >= PLACEHOLDER_LIMIT)
+        | (frame["mag_err"] >= PLACEHOLDER_LIMIT),
     }
     bad = np.zeros(len(frame), dtype=bool)
     counts: dict[str, int] = {}
