@@ -274,8 +274,9 @@ def train(
     validation, test : float
         Fractions of each subclass for the validation and test splits.
     epochs, batch_size, patience, learning_rate : int, int, int, float
-        At most ``epochs`` epochs; stop after ``patience`` epochs without a lower
-        validation loss and keep the best weights.
+        At most ``epochs`` epochs (Adam, starting at ``learning_rate``); halve the
+        learning rate after ``max(1, patience // 2)`` epochs without a lower validation
+        loss, stop after ``patience`` such epochs and keep the best weights.
     class_weight : {"balanced", None}
         Weight the loss by inverse subclass frequency, or not.
     filters : tuple of three int
@@ -354,6 +355,9 @@ def train(
         batch_size=batch_size,
         class_weight=_class_weights(codes[train_at], len(subclasses)) if class_weight else None,
         callbacks=[
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="val_loss", factor=0.5, patience=max(1, patience // 2)
+            ),
             keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=patience, restore_best_weights=True
             ),
