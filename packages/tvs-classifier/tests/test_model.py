@@ -27,6 +27,19 @@ def test_forward_pass_on_random_input():
     assert (probabilities >= 0).all()
 
 
+def test_image_dropout_drops_whole_image_summaries_in_training_only():
+    model = build_model(3, image_shape=(8, 16, 1), n_features=2, filters=(2, 2, 2))
+    layer = model.get_layer("image_dropout")
+    summaries = np.ones((2000, 64), dtype="float32")
+    dropped = np.asarray(layer(summaries, training=True))
+    # Each object keeps its whole summary (scaled by 1 / (1 - rate)) or loses all of it.
+    kept = dropped[:, 0] > 0
+    assert np.allclose(dropped[kept], 1.0 / (1.0 - 0.25))
+    assert np.all(dropped[~kept] == 0.0)
+    assert 0.2 < 1.0 - kept.mean() < 0.3
+    assert np.all(np.asarray(layer(summaries, training=False)) == 1.0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -47,7 +60,10 @@ def test_same_model_builds_and_runs_on_jax():
         "m = build_model(3, image_shape=(8, 16, 1), n_features=2, filters=(2, 2, 2));"
         "p = np.asarray(m({'images': np.zeros((2, 8, 16, 1), 'float32'),"
         " 'features': np.zeros((2, 2), 'float32')}));"
-        "assert p.shape == (2, 3), p.shape; import keras; print(keras.backend.backend())"
+        "assert p.shape == (2, 3), p.shape;"
+        "p = np.asarray(m({'images': np.ones((4, 8, 16, 1), 'float32'),"
+        " 'features': np.ones((4, 2), 'float32')}, training=True));"
+        "assert p.shape == (4, 3), p.shape; import keras; print(keras.backend.backend())"
     )
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)

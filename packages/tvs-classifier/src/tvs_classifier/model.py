@@ -105,6 +105,7 @@ def build_model(
     head_units: int = 64,
     spatial_dropout: float = 0.2,
     dropout: float = 0.3,
+    image_dropout: float = 0.25,
     name: str = "tvs_cnn_mlp",
 ) -> keras.Model:
     """Build the untrained multiple-input CNN + MLP classifier.
@@ -127,6 +128,12 @@ def build_model(
     spatial_dropout, dropout : float
         Dropout rates after each convolution block (whole feature maps) and before
         the output layer.
+    image_dropout : float
+        Fraction of training objects whose whole image summary is dropped (modality
+        dropout, as ModDrop of Neverova et al. 2016, IEEE TPAMI 38, 1692): the numeric
+        branch must then classify on its own, so the network learns to use the period
+        and colours rather than the shape alone (a delta Scuti star with an RR Lyrae
+        shape is told apart by its period). No effect when classifying.
     name : str
         Model name.
 
@@ -177,6 +184,7 @@ def build_model(
         x = layers.SpatialDropout2D(spatial_dropout, name=f"spatial_dropout{block + 1}")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(image_units, activation="relu", name="image_dense")(x)
+    x = layers.Dropout(image_dropout, noise_shape=(None, 1), name="image_dropout")(x)
 
     y = layers.Dense(feature_units, activation="relu", name="feature_dense1")(features)
     y = layers.Dense(feature_units, activation="relu", name="feature_dense2")(y)
