@@ -64,6 +64,7 @@ def tables() -> dict[str, pd.DataFrame]:
     out = {}
     rrd = _read(OGLE / "RRLyr" / "RRd.dat", base + MODE + [f"{c}_F" for c in MODE])
     out["RRd"] = rrd[base + KEEP + [f"{c}_F" for c in KEEP]]
+    out["RRc"] = _read(OGLE / "RRLyr" / "RRc.dat", base + MODE)[base + KEEP]
     for kind, name in (("ACep_F", "acepF.dat"), ("ACep_1O", "acep1O.dat")):
         out[kind] = _read(OGLE / "ACep" / name, base + MODE)[base + KEEP]
     t2cep = _read(OGLE / "T2Cep" / "t2cep.dat", base + MODE)[base + KEEP]

@@ -6,7 +6,15 @@ import pytest
 
 from tvs_classifier.ogle import KINDS, load_ogle3
 
-COUNTS = {"RRd": 986, "ACep_F": 62, "ACep_1O": 21, "T2Cep": 203, "DSct": 2696, "ECL": 26121}
+COUNTS = {
+    "RRd": 986,
+    "RRc": 4958,
+    "ACep_F": 62,
+    "ACep_1O": 21,
+    "T2Cep": 203,
+    "DSct": 2696,
+    "ECL": 26121,
+}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

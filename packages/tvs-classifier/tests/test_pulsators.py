@@ -1,5 +1,6 @@
-"""Tests of the simulated pulsating stars: RRd, Cepheids, type II and anomalous Cepheids,
-delta Scuti stars, and the Fourier and catalogue helpers they share."""
+"""Tests of the simulated pulsating stars: RRc, RRd, Cepheids, type II and anomalous
+Cepheids, delta Scuti stars, and the Fourier and catalogue helpers they share (among them
+the smoothed bootstrap of the catalogue rows)."""
 
 import numpy as np
 import pytest
@@ -11,7 +12,10 @@ from tvs_classifier._pulsation import (
     JOHNSON_COUSINS_WAVELENGTH,
     LSST_WAVELENGTH,
     at_wavelengths,
+    colours_from_vi,
     fill_undetected,
+    resample,
+    silverman_bandwidth,
     teff_from_vi,
 )
 from tvs_classifier.ogle import load_ogle3
@@ -21,9 +25,10 @@ MODELS = {
     name: model
     for module in (rrlyrae, cepheids, delta_scuti)
     for name, model in module.MODELS.items()
-    if name not in ("RRab", "RRc")
+    if name != "RRab"
 }
 MAIN = {
+    "RRc": "RRL",
     "RRd": "RRL",
     "CEP_F": "CEP",
     "CEP_1O": "CEP",
@@ -36,6 +41,7 @@ MAIN = {
 }
 # Published period ranges in days (OGLE-III LMC catalogues; Cepheids: the model's).
 PERIODS = {
+    "RRc": (0.2, 0.5),
     "RRd": (0.25, 0.45),
     "CEP_F": (1.5, 40.0),
     "CEP_1O": (0.25, 6.0),
@@ -48,6 +54,7 @@ PERIODS = {
 }
 # Catalogue-driven subclasses: the table and subtype their periods come from.
 CATALOGUE = {
+    "RRc": ("RRc", None),
     "RRd": ("RRd", None),
     "T2CEP_BLHer": ("T2Cep", "BLHer"),
     "T2CEP_WVir": ("T2Cep", "WVir"),
@@ -56,6 +63,8 @@ CATALOGUE = {
     "ACEP_1O": ("ACep_1O", None),
     "DSCT": ("DSct", None),
 }
+#: Columns every catalogue-based subclass draws (DSct: up to phi21; RRd: also *_F).
+COLUMNS = ["I", "V", "period", "amp_I", "R21", "phi21", "R31", "phi31"]
 N = 400
 
 
@@ -66,8 +75,23 @@ def drawn():
 
 def _catalogue(name):
     kind, subtype = CATALOGUE[name]
-    table = load_ogle3(kind)
-    return table if subtype is None else table[table["subtype"] == subtype]
+    table = fill_undetected(load_ogle3(kind))
+    table = table if subtype is None else table[table["subtype"] == subtype]
+    return table.dropna(subset=[c for c in COLUMNS if c in table])  # the rows drawn from
+
+
+def _bandwidth(table, name):
+    """The smoothing bandwidth of column ``name`` (log10 for periods and amplitudes)."""
+    if name.startswith("R") or name.startswith("phi"):
+        ratio = "R" + name.removeprefix("phi").removeprefix("R")
+        table = table[table[ratio] > 0]
+    values = table[name]
+    if name.startswith("phi"):  # deviations from the circular mean
+        centre = np.angle(np.mean(np.exp(1j * values)))
+        values = np.angle(np.exp(1j * (values - centre)))
+    if name in ("period", "amp_I"):
+        values = np.log10(values)
+    return silverman_bandwidth(values)
 
 
 def test_subclasses_are_registered_with_their_main_class():
@@ -96,12 +120,18 @@ def test_draw_shapes_and_values(drawn, name):
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_catalogue_periods_are_resampled_real_values(drawn, name):
+def test_catalogue_periods_are_smoothed_real_values(drawn, name):
     stars = drawn[name]
-    table = _catalogue(name).set_index("object")
-    np.testing.assert_array_equal(stars.period, table.loc[stars.labels["ogle_id"], "period"])
+    catalogue = _catalogue(name)
+    table = catalogue.set_index("object")
+    source = table.loc[stars.labels["ogle_id"], "period"].to_numpy()  # rows without V skipped
+    offset = np.abs(np.log10(stars.period / source))
+    assert np.all(offset <= 5 * _bandwidth(catalogue, "period"))  # the kernel's width
+    assert np.all(offset > 0)  # no exact copies
     assert stats.ks_2samp(stars.period, table["period"]).pvalue > 0.01
-    assert table.loc[stars.labels["ogle_id"], "V"].notna().all()  # rows without V skipped
+    # never outside the catalogue's periods (reflected at its ends)
+    assert table["period"].min() <= stars.period.min()
+    assert stars.period.max() <= table["period"].max()
 
 
 @pytest.mark.parametrize("name", sorted(MAIN))
@@ -111,31 +141,47 @@ def test_bluer_bands_vary_more(drawn, name):
     assert np.all(amplitude[:, 0] > amplitude[:, 2])  # u > r
 
 
-@pytest.mark.parametrize("name", ["DSCT", "ACEP_F", "T2CEP_WVir"])
-def test_single_mode_shape_and_i_amplitude_are_the_catalogue_star(drawn, name):
+@pytest.mark.parametrize("name", ["DSCT", "ACEP_F", "T2CEP_WVir", "RRc"])
+def test_single_mode_shape_and_i_amplitude_are_near_the_catalogue_star(drawn, name):
     stars = drawn[name]
-    row = _catalogue(name).set_index("object").loc[stars.labels["ogle_id"][0]]
-    row = fill_undetected(row.to_frame().T).iloc[0]
+    catalogue = _catalogue(name)
     phase = np.arange(400) / 400
-    time = phase * stars.period[0]
     order = 2 if name == "DSCT" else 3
-    for band in (1, 4):
-        curve = stars.variation(np.zeros(400, int), time, np.full(400, band))
-        _, ratio, phi = fit_fourier(phase, curve, order)
-        np.testing.assert_allclose(ratio[0], row["R21"], atol=1e-6)
-        if row["R21"] > 0:
-            np.testing.assert_allclose(phi[0], row["phi21"], atol=1e-6)
-        if order == 3 and row["R31"] > 0:
-            np.testing.assert_allclose([ratio[1], phi[1]], [row["R31"], row["phi31"]], atol=1e-6)
-    # the amplitude interpolated to Cousins I is OGLE's I amplitude
-    at_i = at_wavelengths(LSST_WAVELENGTH, stars.amplitude[:1], [JOHNSON_COUSINS_WAVELENGTH["I"]])
-    assert at_i[0, 0] == pytest.approx(row["amp_I"], rel=0.02)
+    for star in range(10):
+        row = catalogue.set_index("object").loc[stars.labels["ogle_id"][star]]
+        time = phase * stars.period[star]
+        fits = [
+            fit_fourier(
+                phase, stars.variation(np.full(400, star), time, np.full(400, band)), order
+            )
+            for band in (1, 4)
+        ]
+        (_, ratio, phi), (_, other_ratio, other_phi) = fits  # one shape in all bands
+        np.testing.assert_allclose(ratio, other_ratio, atol=1e-6)
+        present = ratio > 1e-6
+        np.testing.assert_allclose(phi[present], other_phi[present], atol=1e-6)
+        for k, (r, p) in enumerate(zip(ratio, phi, strict=True), start=2):
+            expected = row[f"R{k}1"]
+            if expected == 0:  # a harmonic OGLE did not detect stays absent
+                assert r < 1e-6
+                continue
+            assert abs(r - expected) <= 5 * _bandwidth(catalogue, f"R{k}1")
+            turn = np.angle(np.exp(1j * (p - row[f"phi{k}1"])))
+            assert abs(turn) <= 5 * _bandwidth(catalogue, f"phi{k}1")
+        # the amplitude interpolated to Cousins I is OGLE's I amplitude, smoothed
+        at_i = at_wavelengths(
+            LSST_WAVELENGTH, stars.amplitude[star], [JOHNSON_COUSINS_WAVELENGTH["I"]]
+        )
+        offset = abs(np.log10(at_i[0] / row["amp_I"]))
+        assert offset <= 5 * _bandwidth(catalogue, "amp_I") + 0.01
 
 
 def test_rrd_is_two_modes_with_the_catalogue_periods(drawn):
     stars = drawn["RRd"]
     table = load_ogle3("RRd").set_index("object").loc[stars.labels["ogle_id"]]
-    np.testing.assert_array_equal(stars.labels["period_F"], table["period_F"])
+    np.testing.assert_allclose(  # the smoothing keeps each star's period ratio
+        stars.period / stars.labels["period_F"], table["period"] / table["period_F"], rtol=1e-12
+    )
     assert np.all(stars.period / stars.labels["period_F"] > 0.72)
     assert np.all(stars.period / stars.labels["period_F"] < 0.76)
     time = np.random.default_rng(0).uniform(0, 1000, 600)
@@ -292,3 +338,109 @@ def test_fourier_convention_is_ogles_on_real_rrab_stars(shared_data):
         usecols=[7, 8, 9, 10],
     ).median()
     np.testing.assert_allclose(sesar, ogle.to_numpy(), atol=0.1)
+
+
+def test_rrc_are_the_ogle_stars_not_two_templates(drawn):
+    stars = drawn["RRc"]
+    table = _catalogue("RRc")
+    assert set(stars.labels["ogle_id"]) <= set(table["object"])
+    assert len(set(stars.labels["ogle_id"])) > 0.9 * N  # 4877 stars to draw from
+    # diverse shapes: the fitted R21 of 200 stars in r
+    phase = np.arange(200) / 200
+    r21 = [
+        fit_fourier(phase, stars.variation(np.full(200, s), phase * p, np.full(200, 2)), 2)[1][0]
+        for s, p in enumerate(stars.period[:200])
+    ]
+    assert len(np.unique(np.round(r21, 3))) > 100
+    assert np.median(r21) == pytest.approx(np.median(table["R21"]), abs=0.03)
+    # amplitudes and colours like the catalogue's (OGLE's I amplitude: 0.02-0.7 mag)
+    at_i = at_wavelengths(LSST_WAVELENGTH, stars.amplitude, [JOHNSON_COUSINS_WAVELENGTH["I"]])
+    assert stats.ks_2samp(at_i[:, 0], table["amp_I"]).pvalue > 0.01
+    assert np.all((at_i > 0.01) & (at_i < 1.0))
+    real = colours_from_vi(table["V"], table["I"], -1.5)[:, 1]
+    assert np.median(stars.colours[:, 1]) == pytest.approx(np.median(real), abs=0.02)
+    # first overtones: shorter periods and smaller amplitudes than RRab stars
+    rrab = rrlyrae.MODELS["RRab"].draw(N, np.random.default_rng(3))
+    assert np.median(stars.period) < 0.75 * np.median(rrab.period)
+    assert np.median(stars.amplitude[:, 1]) < np.median(rrab.amplitude[:, 1])
+
+
+# The smoothed bootstrap of the catalogue rows (tvs_classifier._pulsation.resample)
+
+
+def _smoothed(kind, n, seed, subtype=None):
+    table = fill_undetected(load_ogle3(kind))
+    if subtype is not None:
+        table = table[table["subtype"] == subtype]
+    columns = [c for c in table if c not in ("object", "subtype")]
+    return table, resample(table, n, np.random.default_rng(seed), columns, smooth=True)
+
+
+def test_smoothed_resampling_is_reproducible_by_seed():
+    _, a = _smoothed("ACep_1O", 50, 8)
+    _, b = _smoothed("ACep_1O", 50, 8)
+    _, c = _smoothed("ACep_1O", 50, 9)
+    assert a.equals(b)
+    assert not np.array_equal(a["period"], c["period"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "subtype"),
+    [("RRc", None), ("RRd", None), ("ACep_1O", None), ("T2Cep", "BLHer"), ("DSct", None)],
+)
+def test_smoothed_resampling_stays_physical(kind, subtype):
+    table, rows = _smoothed(kind, 5000, 1, subtype)
+    pool = table.dropna(subset=[c for c in table if c != "subtype"])
+    source = pool.set_index("object").loc[rows["object"]].reset_index()
+    assert rows["period"].between(pool["period"].min(), pool["period"].max()).all()
+    amplitude = [c for c in rows if c.startswith("amp_I")]
+    assert (rows[amplitude] > 0).all().all()
+    for ratio in [c for c in rows if c.startswith("R")]:
+        phase = "phi" + ratio[1:]
+        assert (rows[ratio] >= 0).all()
+        assert rows[phase].between(0.0, 2 * np.pi, inclusive="left").all()
+        undetected = source[ratio] == 0
+        assert (rows.loc[undetected, [ratio, phase]] == 0).all().all()
+        assert (rows.loc[~undetected, ratio] != source.loc[~undetected, ratio]).mean() > 0.9
+    # the colour is smoothed, I kept; identifiers and subtypes are the source rows'
+    np.testing.assert_array_equal(rows["I"], source["I"])
+    vi = rows["V"] - rows["I"]
+    assert vi.std() == pytest.approx((pool["V"] - pool["I"]).std(), rel=0.15)
+    assert (rows["V"] != source["V"]).all()
+    if subtype is not None:
+        assert (rows["subtype"] == subtype).all()
+    if kind == "RRd":  # the period ratio is kept
+        np.testing.assert_allclose(
+            rows["period"] / rows["period_F"], source["period"] / source["period_F"], rtol=1e-12
+        )
+
+
+@pytest.mark.parametrize("column", ["period", "amp_I", "R21"])
+def test_smoothed_spread_is_the_catalogues(column):
+    table, rows = _smoothed("RRc", 5000, 2)
+    pool = table.dropna(subset=COLUMNS)
+    transform = np.log10 if column != "R21" else np.asarray
+    assert np.std(transform(rows[column])) == pytest.approx(
+        np.std(transform(pool[column])), rel=0.1
+    )
+    assert np.median(transform(rows[column])) == pytest.approx(
+        np.median(transform(pool[column])), abs=0.1 * np.std(transform(pool[column]))
+    )
+
+
+def test_small_catalogues_no_longer_repeat(drawn):
+    table, plain = _catalogue("ACEP_1O"), drawn["ACEP_1O"]
+    assert len(table) == 20  # ACep_1O stars with V
+    assert len(np.unique(plain.period)) == N  # every draw its own star
+    assert len(np.unique(plain.amplitude[:, 3])) == N
+    assert len(set(plain.labels["ogle_id"])) == 20  # from the 20 real ones
+    unsmoothed = resample(table, N, np.random.default_rng(0), COLUMNS)
+    assert unsmoothed["period"].nunique() == 20
+
+
+def test_silverman_bandwidth():
+    values = np.random.default_rng(5).normal(3.0, 2.0, 100_000)
+    assert silverman_bandwidth(values) == pytest.approx(0.9 * 2.0 * 100_000**-0.2, rel=0.02)
+    # the robust spread: an outlier does not widen it
+    assert silverman_bandwidth([*values[:999], 1e6]) < 2 * silverman_bandwidth(values[:1000])
+    assert silverman_bandwidth([1.0]) == 0.0

@@ -11,6 +11,8 @@ from scipy import stats
 from tvs_classifier.cadence import n_visits
 from tvs_classifier.cli import main
 from tvs_classifier.datasets import load_sesar2010_rrlyrae
+from tvs_classifier.extinction import LSST_EXTINCTION
+from tvs_classifier.ogle import load_ogle3
 from tvs_classifier.simulate import CLASSES, R_MAG_RANGE, SIMULATED_BANDS, simulate
 
 
@@ -56,15 +58,13 @@ def test_reproducible_by_seed():
 def test_periods_and_amplitudes_are_the_templates_real_values(simulated, sesar):
     _, labels = simulated
     _, stars = sesar
-    by_id = stars.set_index("id")
-    for subclass, sesar_type in (("RRab", "ab"), ("RRc", "c")):
-        chosen = labels[labels["subclass"] == subclass]
-        source = by_id.loc[chosen["sesar_id"]]
-        assert (source["type"] == sesar_type).all()
-        np.testing.assert_array_equal(chosen["period"], source["P"])
-        for band in "ugriz":
-            np.testing.assert_array_equal(chosen[f"amp_{band}"], source[f"{band}A"])
-        np.testing.assert_array_equal(chosen["amp_y"], chosen["amp_z"])
+    chosen = labels[labels["subclass"] == "RRab"]
+    source = stars.set_index("id").loc[chosen["sesar_id"]]
+    assert (source["type"] == "ab").all()
+    np.testing.assert_array_equal(chosen["period"], source["P"])
+    for band in "ugriz":
+        np.testing.assert_array_equal(chosen[f"amp_{band}"], source[f"{band}A"])
+    np.testing.assert_array_equal(chosen["amp_y"], chosen["amp_z"])
     rrab = labels[labels["subclass"] == "RRab"]
     real = stars[stars["type"] == "ab"]
     assert stats.ks_2samp(rrab["period"], real["P"]).pvalue > 0.01
@@ -72,14 +72,29 @@ def test_periods_and_amplitudes_are_the_templates_real_values(simulated, sesar):
     assert labels.loc[labels["subclass"] == "RRc", "period"].max() < rrab["period"].median()
 
 
-def test_colours_are_the_real_stars(simulated, sesar):
-    _, labels = simulated
+def test_colours_are_the_real_stars(sesar):
+    _, labels = simulate(3, ["RRab"], seed=2024, years=1, ebv_range=None)  # own colours
     templates, stars = sesar
     curves = templates.drop(columns="phase")
     row = labels.iloc[0]
     star = stars.set_index("id").loc[row["sesar_id"]]
     mean = {b: star[f"{b}0"] + star[f"{b}A"] * curves[f"{star[f'{b}T']}{b}"].mean() for b in "gr"}
     assert row["mean_g"] - row["mean_r"] == pytest.approx(mean["g"] - mean["r"], abs=1e-9)
+
+
+def test_rrc_are_ogle_rrc_stars(simulated):
+    """RRc stars come from the OGLE-III LMC RRc table (smoothed), not Sesar's templates."""
+    _, labels = simulated
+    rrc = labels[labels["subclass"] == "RRc"]
+    assert rrc["sesar_id"].isna().all()
+    table = load_ogle3("RRc").dropna(subset=["V"]).set_index("object")
+    source = table.loc[rrc["ogle_id"]]
+    assert rrc["period"].between(table["period"].min(), table["period"].max()).all()
+    ratio = rrc["period"].to_numpy() / source["period"].to_numpy()
+    assert np.all(np.abs(np.log10(ratio)) < 0.035)  # 5 kernel bandwidths (0.0068 dex)
+    assert stats.ks_2samp(rrc["period"], table["period"]).pvalue > 0.01
+    assert (rrc["amp_g"] > rrc["amp_i"]).all()
+    assert rrc["amp_i"].median() == pytest.approx(table["amp_I"].median(), rel=0.2)
 
 
 def test_noiseless_shape_follows_template():
@@ -183,3 +198,48 @@ def test_cli_simulate_bad_input_is_one_line(tmp_path, capsys, args):
     if out.parent.is_dir():
         assert out.read_bytes() == b"data already stored"  # nothing lost
     assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+# Interstellar reddening (tvs_classifier.extinction)
+
+
+def test_reddening_changes_only_the_colours():
+    classes = ["RRab", "constant", "EC", "DSCT"]
+    lcs, labels = simulate(16, classes, seed=31, years=1)
+    own_lcs, own = simulate(16, classes, seed=31, years=1, ebv_range=None)
+    assert (own["ebv"] == 0).all()
+    assert (labels["ebv"] > 0).all()
+    for subclass in classes:  # every subclass is reddened, constant stars too
+        assert (labels.loc[labels["subclass"] == subclass, "ebv"] > 0).all()
+    # the same stars, times and noise draws: only the mean magnitudes differ
+    means = [f"mean_{b}" for b in SIMULATED_BANDS]
+    pd.testing.assert_frame_equal(
+        labels.drop(columns=[*means, "ebv"]), own.drop(columns=[*means, "ebv"])
+    )
+    pd.testing.assert_frame_equal(
+        lcs.table[["object_id", "mjd", "band"]], own_lcs.table[["object_id", "mjd", "band"]]
+    )
+    np.testing.assert_array_equal(labels["mean_r"], own["mean_r"])
+    ratio = LSST_EXTINCTION - LSST_EXTINCTION[SIMULATED_BANDS.index("r")]
+    np.testing.assert_allclose(
+        labels[means].to_numpy() - own[means].to_numpy(),
+        labels["ebv"].to_numpy()[:, None] * ratio,
+        atol=1e-12,
+    )
+
+
+def test_reddening_reproducible_by_seed_and_within_range():
+    _, a = simulate(20, ["RRab", "constant"], seed=5, years=1, ebv_range=(0.05, 0.2))
+    _, b = simulate(20, ["RRab", "constant"], seed=5, years=1, ebv_range=(0.05, 0.2))
+    _, c = simulate(20, ["RRab", "constant"], seed=6, years=1, ebv_range=(0.05, 0.2))
+    np.testing.assert_array_equal(a["ebv"], b["ebv"])
+    assert not np.array_equal(a["ebv"], c["ebv"])
+    assert a["ebv"].between(0.05, 0.2).all()
+    _, none = simulate(4, ["constant"], seed=5, years=1, ebv_range=(0.0, 0.0))
+    assert (none["ebv"] == 0).all()
+
+
+@pytest.mark.parametrize("ebv_range", [(-0.1, 0.5), (0.0, np.nan), (0.5, 0.1), "high"])
+def test_bad_ebv_range_raises(ebv_range):
+    with pytest.raises(ValueError, match="ebv_range"):
+        simulate(3, ["constant"], seed=1, years=1, ebv_range=ebv_range)

@@ -3,7 +3,9 @@
 **Type II and anomalous Cepheids** copy random rows of the OGLE-III LMC catalogue
 (Soszyński et al. 2008, AcA 58, 293; `tvs_classifier.ogle`): period, peak-to-peak I
 amplitude, Fourier parameters R21, phi21, R31, phi31 (OGLE's cosine series) and mean V
-and I, all of one star. The I-band light curve is the Fourier series scaled to the I
+and I, all of one star, with the kernel noise of the smoothed bootstrap
+(`tvs_classifier._pulsation.resample`), so that the small tables (21 to 80 stars of a
+subclass) do not repeat shapes exactly. The I-band light curve is the Fourier series scaled to the I
 amplitude; the other bands keep its shape, scaled by the amplitude ratios of the
 Yoachim et al. (2009) classical Cepheid templates at the star's period (clipped to
 2-85 d, the templates' range; `yoachim_amplitude_ratios`). Type II subtypes come from
@@ -181,11 +183,11 @@ def yoachim_amplitude_ratios(period: ArrayLike) -> np.ndarray:
 
 
 def _ogle_rows(kind: str, n: int, rng: np.random.Generator, subtype: str | None) -> pd.DataFrame:
-    """``n`` random complete rows of an OGLE-III table (of one subtype)."""
+    """``n`` random complete rows of an OGLE-III table (of one subtype), smoothed."""
     table = fill_undetected(load_ogle3(kind))
     if subtype is not None:
         table = table[table["subtype"] == subtype]
-    return resample(table, n, rng, _OGLE_COLUMNS)
+    return resample(table, n, rng, _OGLE_COLUMNS, smooth=True)
 
 
 def _draw_ogle(kind: str, subtype: str | None, n: int, rng: np.random.Generator) -> SimulatedStars:

@@ -3,7 +3,8 @@
 Each simulated ``DSCT`` star copies a random row of the OGLE-III LMC catalogue of
 single-mode delta Scuti stars (Poleski et al. 2010, AcA 60, 1; `tvs_classifier.ogle`):
 period, peak-to-peak I amplitude, Fourier parameters R21 and phi21 (OGLE's cosine
-series; the catalogue gives no third harmonic) and mean V and I, all of one star. The
+series; the catalogue gives no third harmonic) and mean V and I, all of one star, with
+the kernel noise of the smoothed bootstrap (`tvs_classifier._pulsation.resample`). The
 I-band light curve is the two-harmonic series scaled to the I amplitude; the other
 bands keep its shape, scaled by the median amplitude ratios of Stripe 82 RRab stars
 (`tvs_classifier.rrlyrae.sesar_amplitude_ratios`): delta Scuti stars are radial
@@ -44,7 +45,7 @@ _COLUMNS = ["I", "V", "period", "amp_I", "R21", "phi21"]
 
 def _draw(n: int, rng: np.random.Generator) -> SimulatedStars:
     """``n`` delta Scuti stars copying random OGLE-III LMC single-mode stars."""
-    rows = resample(load_ogle3("DSct"), n, rng, _COLUMNS)
+    rows = resample(load_ogle3("DSct"), n, rng, _COLUMNS, smooth=True)
     mode = ogle_mode(rows, sesar_amplitude_ratios("F"))
     return pulsating_stars(
         mode.period,

@@ -8,8 +8,8 @@ The files ``data/ogle3_lmc_<kind>.csv.gz`` are written by ``tools/tvs_ogle_table
 from the original OGLE tables, values unchanged; provenance, column meanings and
 citations in ``data/ogle3_lmc.PROVENANCE.txt``. Cite Soszyński et al. (2008, AcA 58,
 293) for type II and anomalous Cepheids, Soszyński et al. (2009, AcA 59, 1) for RR
-Lyrae, Poleski et al. (2010, AcA 60, 1) for delta Scuti stars and Graczyk et al. (2011,
-AcA 61, 103) for eclipsing binaries.
+Lyrae (RRc and RRd), Poleski et al. (2010, AcA 60, 1) for delta Scuti stars and
+Graczyk et al. (2011, AcA 61, 103) for eclipsing binaries.
 
 Fourier parameters follow OGLE's cosine series of the I-band light curve,
 ``I(t) = A0 + sum_k A_k cos(2 pi k (t - T0) / P + phi_k)``, with ``R_k1 = A_k / A_1``
@@ -38,6 +38,7 @@ __all__ = ["KINDS", "load_ogle3"]
 #: Tables that `load_ogle3` reads, with what each holds.
 KINDS: dict[str, str] = {
     "RRd": "double-mode RR Lyrae (RRd.dat): first-overtone then fundamental-mode columns",
+    "RRc": "first-overtone RR Lyrae (RRc.dat)",
     "ACep_F": "fundamental-mode anomalous Cepheids (acepF.dat)",
     "ACep_1O": "first-overtone anomalous Cepheids (acep1O.dat)",
     "T2Cep": "type II Cepheids (t2cep.dat) with subtype BLHer, WVir, pWVir or RVTau",
@@ -60,8 +61,8 @@ def load_ogle3(kind: str) -> pd.DataFrame:
     Parameters
     ----------
     kind : str
-        One of `KINDS`: ``"RRd"``, ``"ACep_F"``, ``"ACep_1O"``, ``"T2Cep"``, ``"DSct"``,
-        ``"ECL"``.
+        One of `KINDS`: ``"RRd"``, ``"RRc"``, ``"ACep_F"``, ``"ACep_1O"``, ``"T2Cep"``,
+        ``"DSct"``, ``"ECL"``.
 
     Returns
     -------
@@ -85,6 +86,8 @@ def load_ogle3(kind: str) -> pd.DataFrame:
 
     Examples
     --------
+    >>> len(load_ogle3("RRc")), float(load_ogle3("RRc")["period"].max().round(2))
+    (4958, 0.49)
     >>> rrd = load_ogle3("RRd")
     >>> bool((rrd["period"] < rrd["period_F"]).all())  # first overtone is the shorter
     True

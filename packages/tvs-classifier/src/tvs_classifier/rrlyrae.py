@@ -1,33 +1,39 @@
 """Synthetic RR Lyrae stars: fundamental-mode (RRab), first-overtone (RRc), double-mode (RRd).
 
-Each simulated RRab or RRc star copies one real Stripe 82 RR Lyrae of Sesar et al. (2010, ApJ 708,
-717) of the same subtype, drawn at random: its period, and in each of u g r i z its
-amplitude, template and mean magnitude relative to r, so that periods, amplitudes,
-shapes and colours are those of real stars and consistent across bands. The templates
-give ``mag = m_mean + A * (T(phase) - <T>)`` with the star's amplitude ``A`` and
-template ``T`` per band (``<T>`` the template's mean over phase); the phase at the
-start of the survey is drawn uniformly.
+**RRab** stars each copy one real Stripe 82 RRab star of Sesar et al. (2010, ApJ 708,
+717), drawn at random: its period, and in each of u g r i z its amplitude, template and
+mean magnitude relative to r, so that periods, amplitudes, shapes and colours are those
+of real stars and consistent across bands. The templates give
+``mag = m_mean + A * (T(phase) - <T>)`` with the star's amplitude ``A`` and template
+``T`` per band (``<T>`` the template's mean over phase); the phase at the start of the
+survey is drawn uniformly. LSST y, which SDSS does not have, copies z: same template,
+amplitude and mean magnitude (z - y = 0). RR Lyrae amplitudes shrink slowly towards the
+red, so this overestimates the y amplitude a little. SDSS ugriz magnitudes are taken as
+LSST ugriz without a transformation (differences of a few hundredths of a magnitude for
+RR Lyrae colours).
 
-LSST y, which SDSS does not have, copies z: same template, amplitude and mean magnitude
-(z - y = 0). RR Lyrae amplitudes shrink slowly towards the red, so this overestimates
-the y amplitude a little. SDSS ugriz magnitudes are taken as LSST ugriz without a
-transformation (differences of a few hundredths of a magnitude for RR Lyrae colours).
-
-**RRd** (double-mode, first overtone and fundamental mode) stars copy a random row of
-the OGLE-III LMC RRd table (Soszyński et al. 2009, AcA 59, 1; `tvs_classifier.ogle`):
-both periods, I amplitudes and Fourier parameters (R21, phi21, R31, phi31, OGLE's cosine
-series), and mean V and I. Each mode is its Fourier series scaled to its peak-to-peak I
-amplitude, and the light curve is the sum of the two modes with independent random
-phases. ``period`` is the first-overtone period: OGLE lists it first and it is the
-dominant mode (larger I amplitude) in 92% of the catalogue's stars; the fundamental
-period is the label column ``period_F`` (P1O/PF ~ 0.745). In the other bands each mode
-keeps its I-band shape and is scaled by the median Stripe 82 amplitude ratio of its kind
-of star (`sesar_amplitude_ratios`: RRc for the overtone, RRab for the fundamental mode),
-interpolated in inverse wavelength to LSST u g r i z y and to Cousins I. The colours
-come from OGLE's V - I (de-reddened, converted to a temperature at [Fe/H] = -1.5, the
-mean of LMC RR Lyrae of Gratton et al. 2004, A&A 421, 937; see
+**RRc** (first-overtone) and **RRd** (double-mode, first overtone and fundamental mode)
+stars are drawn from the OGLE-III LMC RRc table (4958 stars) and RRd table (986 stars)
+of Soszyński et al. (2009, AcA 59, 1; `tvs_classifier.ogle`) with the smoothed bootstrap
+of `tvs_classifier._pulsation.resample`: a random row, with kernel noise, gives the
+period(s), I amplitude(s), Fourier parameters (R21, phi21, R31, phi31, OGLE's cosine
+series) and mean V and I of one star. The Stripe 82 RRc stars of Sesar et al. give only
+two RRc templates, too few for a classifier to learn the class rather than two shapes
+(it classified real Stripe 82 RRc stars as delta Scuti stars); the OGLE stars give
+thousands. Each mode is its Fourier series scaled to its peak-to-peak I amplitude; an
+RRd light curve is the sum of its two modes with independent random phases. RRd
+``period`` is the first-overtone period: OGLE lists it first and it is the dominant mode
+(larger I amplitude) in 92% of the catalogue's stars; the fundamental period is the
+label column ``period_F`` (P1O/PF ~ 0.745, kept by the smoothing). In the other bands
+each mode keeps its I-band shape and is scaled by the median Stripe 82 amplitude ratio
+of its kind of star (`sesar_amplitude_ratios`: RRc for the overtone, RRab for the
+fundamental mode), interpolated in inverse wavelength to LSST u g r i z y and to
+Cousins I. The colours come from OGLE's V - I (de-reddened, converted to a temperature
+at [Fe/H] = -1.5, the mean of LMC RR Lyrae of Gratton et al. 2004, A&A 421, 937; see
 `tvs_classifier._pulsation`). Harmonics OGLE has no phase for are left out
-(`tvs_classifier._pulsation.fill_undetected`); rows without V are skipped.
+(`tvs_classifier._pulsation.fill_undetected`: a quarter of the RRc stars, of smaller
+amplitudes on average, become pure sinusoids); rows without V are skipped. The label
+``ogle_id`` is the catalogue star drawn.
 
 Examples
 --------
@@ -37,6 +43,9 @@ Examples
 True
 >>> bool(np.all(stars.amplitude[:, 1] > stars.amplitude[:, 3]))  # g varies more than i
 True
+>>> rrc = MODELS["RRc"].draw(3, np.random.default_rng(0))
+>>> bool(np.all((rrc.period > 0.2) & (rrc.period < 0.5))), sorted(rrc.labels)
+(True, ['ogle_id'])
 """
 
 from __future__ import annotations
@@ -62,12 +71,13 @@ from .variability import BANDS, SimulatedStars, StarModel
 __all__ = ["MODELS", "sesar_amplitude_ratios", "sesar_colours"]
 
 _SDSS_BAND = {"u": "u", "g": "g", "r": "r", "i": "i", "z": "z", "y": "z"}  # y copies z
-_SESAR_TYPE = {"RRab": "ab", "RRc": "c"}
 #: Effective wavelengths (nm) of SDSS u g r i z (Fukugita et al. 1996, AJ 111, 1748).
 _SDSS_WAVELENGTH = np.array([355.1, 468.6, 616.5, 748.1, 893.1])
 _SESAR_MODE = {"F": "ab", "1O": "c"}
-_RRD_FEH = -1.5
-_RRD_COLUMNS = ("period", "amp_I", "R21", "phi21", "R31", "phi31")
+_OGLE_FEH = -1.5
+_MODE_COLUMNS = ("period", "amp_I", "R21", "phi21", "R31", "phi31")
+#: Modes of the OGLE-based subclasses: column suffix -> `sesar_amplitude_ratios` mode.
+_OGLE_MODES = {"RRc": {"": "1O"}, "RRd": {"": "1O", "_F": "F"}}
 
 
 @cache
@@ -108,10 +118,10 @@ def sesar_colours(n: int, rng: np.random.Generator) -> np.ndarray:
     return columns["colours"][rng.integers(0, len(columns["P"]), size=n)]
 
 
-def _draw(subclass: str, n: int, rng: np.random.Generator) -> SimulatedStars:
-    """``n`` stars copying random Sesar et al. stars of the subtype of ``subclass``."""
+def _draw_rrab(n: int, rng: np.random.Generator) -> SimulatedStars:
+    """``n`` RRab stars copying random Sesar et al. RRab stars."""
     curves, template_mean, columns, rows, _ = _sesar()
-    pool = np.flatnonzero(columns["type"] == _SESAR_TYPE[subclass])
+    pool = np.flatnonzero(columns["type"] == "ab")
     star = rng.choice(pool, size=n)
     period = columns["P"][star]
     phase0 = rng.uniform(0.0, 1.0, size=n)
@@ -181,35 +191,44 @@ def sesar_amplitude_ratios(mode: str) -> np.ndarray:
     return ratios
 
 
-def _draw_rrd(n: int, rng: np.random.Generator) -> SimulatedStars:
-    """``n`` double-mode RR Lyrae copying random OGLE-III LMC RRd stars."""
-    columns = ["I", "V", *_RRD_COLUMNS, *(f"{name}_F" for name in _RRD_COLUMNS)]
-    rows = resample(fill_undetected(load_ogle3("RRd")), n, rng, columns)
-    overtone = ogle_mode(rows, sesar_amplitude_ratios("1O"))
-    fundamental = ogle_mode(rows, sesar_amplitude_ratios("F"), suffix="_F")
+def _draw_ogle(subclass: str, n: int, rng: np.random.Generator) -> SimulatedStars:
+    """``n`` RRc or RRd stars from the OGLE-III LMC table (smoothed bootstrap)."""
+    suffixes = _OGLE_MODES[subclass]
+    columns = ["I", "V", *(name + suffix for suffix in suffixes for name in _MODE_COLUMNS)]
+    rows = resample(fill_undetected(load_ogle3(subclass)), n, rng, columns, smooth=True)
+    modes = [
+        ogle_mode(rows, sesar_amplitude_ratios(mode), suffix=suffix)
+        for suffix, mode in suffixes.items()
+    ]
+    labels = {"ogle_id": rows["object"].to_numpy()}
+    if "_F" in suffixes:
+        labels["period_F"] = modes[1].period
     return pulsating_stars(
-        overtone.period,
-        colours_from_vi(rows["V"], rows["I"], _RRD_FEH),
-        [overtone, fundamental],
+        modes[0].period,
+        colours_from_vi(rows["V"], rows["I"], _OGLE_FEH),
+        modes,
         rng,
-        labels={"ogle_id": rows["object"].to_numpy(), "period_F": fundamental.period},
+        labels=labels,
     )
 
 
 #: RR Lyrae subclasses of the simulator.
 MODELS: dict[str, StarModel] = {
-    **{
-        name: StarModel(
-            "RRL",
-            lambda n, rng, name=name: _draw(name, n, rng),
-            f"copies of Sesar et al. (2010) Stripe 82 RR{_SESAR_TYPE[name]} stars "
-            "(ugriz templates)",
-        )
-        for name in _SESAR_TYPE
-    },
+    "RRab": StarModel(
+        "RRL",
+        _draw_rrab,
+        "copies of Sesar et al. (2010) Stripe 82 RRab stars (ugriz templates)",
+    ),
+    "RRc": StarModel(
+        "RRL",
+        lambda n, rng: _draw_ogle("RRc", n, rng),
+        "OGLE-III LMC RRc stars (Soszynski et al. 2009), smoothed bootstrap: Fourier "
+        "shapes, Sesar band ratios",
+    ),
     "RRd": StarModel(
         "RRL",
-        _draw_rrd,
-        "OGLE-III LMC RRd stars (Soszynski et al. 2009): two Fourier modes, Sesar band ratios",
+        lambda n, rng: _draw_ogle("RRd", n, rng),
+        "OGLE-III LMC RRd stars (Soszynski et al. 2009), smoothed bootstrap: two Fourier "
+        "modes, Sesar band ratios",
     ),
 }

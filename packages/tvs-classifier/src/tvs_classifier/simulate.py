@@ -20,8 +20,17 @@ How a light curve is made:
 * **Constant stars** have no variability and the colours of either a random Stripe 82
   RR Lyrae (so that colour alone does not tell them from RR Lyrae) or a blackbody of
   a temperature drawn log-uniformly over 3500-10000 K, with equal probability.
+* **Reddening**: the models give a star's own (de-reddened) colours; every star,
+  constant stars included, is then seen through dust of a colour excess E(B-V) from
+  `tvs_classifier.extinction.draw_ebv` (label ``ebv``), which reddens its colours by
+  the Cardelli, Clayton & Mathis (1989) law (`tvs_classifier.extinction.redden`). The
+  mean r magnitude stays as drawn (it is the observed one); the other bands' mean
+  magnitudes (``mean_<band>``) are the observed, reddened ones.
 
 Everything is drawn from one `numpy.random.Generator`, so a seed gives the same data.
+The colour excesses come from a generator spawned from it, which leaves its stream
+unchanged: with and without reddening, a seed gives the same stars, times and noise
+draws.
 
 Examples
 --------
@@ -42,6 +51,7 @@ import pandas as pd
 from . import cepheids, delta_scuti, eclipsing_binaries, long_period, rrlyrae
 from .cadence import LSST_START_MJD, n_visits, visit_times
 from .colours import lsst_colours
+from .extinction import EBV_RANGE, draw_ebv, redden
 from .lightcurves import LightCurves
 from .noise import add_noise
 from .variability import BANDS, SimulatedStars, StarModel
@@ -109,6 +119,19 @@ def _check_classes(classes: Sequence[str]) -> tuple[str, ...]:
     return classes
 
 
+def _draw_reddening(
+    n: int, rng: np.random.Generator, ebv_range: tuple[float, float] | None
+) -> np.ndarray:
+    """E(B-V) of ``n`` stars from a generator spawned from ``rng`` (zeros for ``None``).
+
+    Spawning leaves ``rng``'s own stream as it was, so that switching the reddening
+    off changes no other draw.
+    """
+    if ebv_range is None:
+        return np.zeros(n)
+    return draw_ebv(n, rng.spawn(1)[0], ebv_range)
+
+
 def simulate(
     n: int,
     classes: Sequence[str] = tuple(CLASSES),
@@ -116,6 +139,7 @@ def simulate(
     seed: int | np.random.Generator | None = None,
     years: float = 10,
     r_mag_range: tuple[float, float] = R_MAG_RANGE,
+    ebv_range: tuple[float, float] | None = EBV_RANGE,
 ) -> tuple[LightCurves, pd.DataFrame]:
     """Simulate ``n`` labelled LSST light curves.
 
@@ -131,7 +155,11 @@ def simulate(
     years : float
         Survey length in years (0 < years <= 20); see `tvs_classifier.cadence`.
     r_mag_range : tuple of float
-        Range of the mean r magnitude (uniform).
+        Range of the observed mean r magnitude (uniform).
+    ebv_range : tuple of float or None
+        Range of the colour excess E(B-V) of the interstellar reddening, drawn by
+        `tvs_classifier.extinction.draw_ebv`; ``None`` or ``(0, 0)`` for no reddening
+        (the stars' own colours).
 
     Returns
     -------
@@ -139,15 +167,16 @@ def simulate(
         Object ids ``0 .. n - 1``; bands u g r i z y.
     labels : pandas.DataFrame
         One row per object: ``object_id, class, subclass, period`` (days; NaN for
-        non-periodic stars), ``mean_<band>`` (mean magnitude over time) and
-        ``amp_<band>`` (peak-to-peak amplitude without noise) for every band, then
-        the further columns of the subclasses' models (e.g. ``epoch_max`` and
-        ``sesar_id`` of RR Lyrae; empty for the other subclasses).
+        non-periodic stars), ``mean_<band>`` (observed, reddened mean magnitude over
+        time) and ``amp_<band>`` (peak-to-peak amplitude without noise) for every band,
+        ``ebv`` (colour excess E(B-V) of the reddening), then the further columns of the
+        subclasses' models (e.g. ``epoch_max`` and ``sesar_id`` of RRab stars; empty for
+        the other subclasses).
 
     Raises
     ------
     ValueError
-        For a bad ``n``, ``years``, ``r_mag_range`` or an unknown class.
+        For a bad ``n``, ``years``, ``r_mag_range``, ``ebv_range`` or an unknown class.
 
     Examples
     --------
@@ -155,6 +184,8 @@ def simulate(
     >>> labels[["class", "subclass"]].drop_duplicates().values.tolist()
     [['RRL', 'RRab']]
     >>> bool((labels["amp_g"] > labels["amp_i"]).all())
+    True
+    >>> bool(labels["ebv"].between(0.0, 1.0).all())
     True
     """
     n = _check_n(n)
@@ -165,6 +196,7 @@ def simulate(
     if sum(n_visits(years).values()) == 0:
         raise ValueError(f"a survey of {years} years has no visits; use years >= 0.1")
     rng = np.random.default_rng(seed)
+    ebv = _draw_reddening(n, rng, ebv_range)
     subclass = rng.permutation(np.resize(np.array(classes, dtype=object), n))
     n_bands = len(BANDS)
     period = np.full(n, np.nan)
@@ -180,7 +212,8 @@ def simulate(
         colours[members] = stars.colours
         amplitude[members] = stars.amplitude
         extra_labels.append(pd.DataFrame(dict(stars.labels), index=members))
-    mean = colours - colours[:, [BANDS.index("r")]] + rng.uniform(low, high, size=(n, 1))
+    colours = redden(colours - colours[:, [BANDS.index("r")]], ebv)
+    mean = colours + rng.uniform(low, high, size=(n, 1))
 
     visits = pd.concat(
         [
@@ -227,6 +260,7 @@ def simulate(
         labels[f"mean_{band_name}"] = mean[:, b]
     for b, band_name in enumerate(BANDS):
         labels[f"amp_{band_name}"] = amplitude[:, b]
+    labels["ebv"] = ebv
     extra = (
         pd.concat(extra_labels).sort_index() if extra_labels else pd.DataFrame(index=labels.index)
     )
