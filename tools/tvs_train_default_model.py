@@ -82,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--workers", type=int, default=min(len(YEARS), os.cpu_count() or 1))
+    parser.add_argument(
+        "--image-dropout",
+        type=float,
+        default=0.25,
+        help="image-branch dropout of training.train (0: the network of Szklenar et al. 2022)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     light_curves, labels, periods = training_set(args.per_subclass, args.workers)
@@ -93,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         epochs=args.epochs,
         batch_size=args.batch_size,
         patience=6,
+        image_dropout=args.image_dropout,
         seed=0,
         progress=True,
         description=(

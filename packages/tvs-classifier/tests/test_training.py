@@ -78,6 +78,7 @@ def test_card_records_splits_metrics_and_versions(trained, data):
     assert {"tvs_classifier", "keras", "backend", "numpy"} <= set(card["versions"])
     assert len(trained.feature_mean) == len(trained.feature_names)
     assert card["training"]["epochs_run"] <= 3
+    assert card["architecture"]["image_dropout"] == 0.25
 
 
 def test_training_is_reproducible_by_seed(data, trained):

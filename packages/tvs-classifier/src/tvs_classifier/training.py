@@ -251,6 +251,7 @@ def train(
     learning_rate: float = 1e-3,
     class_weight: str | None = "balanced",
     filters: tuple[int, int, int] = (16, 32, 64),
+    image_dropout: float = 0.25,
     seed: int = 0,
     description: str | dict | None = None,
     progress: bool = True,
@@ -281,6 +282,10 @@ def train(
         Weight the loss by inverse subclass frequency, or not.
     filters : tuple of three int
         Filters of the convolution layers (`tvs_classifier.model.build_model`).
+    image_dropout : float
+        Fraction of training objects whose image summary is dropped whole
+        (`tvs_classifier.model.build_model`; 0 gives the network of Szklenar et al.
+        2022 as it was).
     seed : int
         Seed of the splits, the weights and the shuffling.
     description : str or dict, optional
@@ -337,6 +342,7 @@ def train(
         image_shape=(height, width, len(bands)),
         n_features=len(names),
         filters=filters,
+        image_dropout=image_dropout,
     )
     network.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
@@ -399,7 +405,11 @@ def train(
         "feature_mean": mean.tolist(),
         "feature_std": std.tolist(),
         "temperature": temperature,
-        "architecture": {"name": network.name, "filters": list(filters)},
+        "architecture": {
+            "name": network.name,
+            "filters": list(filters),
+            "image_dropout": image_dropout,
+        },
         "training": {
             "epochs_run": len(history.history["loss"]),
             "epochs_max": epochs,
