@@ -17,7 +17,7 @@ repository root with tvs-classifier installed::
 Keras runs on its configured backend (``KERAS_BACKEND``) and on a GPU where that
 backend sees one; the model card records the backend and versions. The shipped model
 was made with JAX on one NVIDIA H200 GPU with 16 CPU cores (128 s in all); with
-TensorFlow on 2 CPU cores the same command takes about 15 minutes. The two give models
+TensorFlow on 2 CPU cores the same command takes 11 minutes. The two give models
 of the same recipe, not the same weights: the backends' arithmetic differs.
 """
 
