@@ -1,5 +1,10 @@
 """Classification: output table, periods given or found, flags, bands, batches, errors."""
 
+import importlib.util
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,3 +185,33 @@ def test_class_named_like_a_subclass_gets_its_own_column(make_table):
     np.testing.assert_allclose(
         out["prob_class_constant"], out["prob_stochastic"] + out["prob_constant"]
     )
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+def test_default_model_gives_the_same_probabilities_on_jax(tmp_path):
+    # The Rubin Science Platform has JAX and no TensorFlow: the shipped model must load
+    # and classify there as here (the same network; float32 arithmetic of two backends).
+    code = (
+        "import sys, numpy as np;"
+        "from tvs_classifier.classify import classify;"
+        "from tvs_classifier.datasets import load_alerce_ztf_sample;"
+        "lcs, labels = load_alerce_ztf_sample();"
+        "labels = labels.set_index('object_id');"
+        "out = classify(lcs, labels['catalogue_period'], progress=False,"
+        " band_map={'ztf_g': 'g', 'ztf_r': 'r'});"
+        "out.to_csv(sys.argv[1], index=False)"
+    )
+    results = {}
+    for backend in ("jax", "tensorflow"):
+        path = tmp_path / f"{backend}.csv"
+        env = {**os.environ, "KERAS_BACKEND": backend}
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        results[backend] = pd.read_csv(path)
+    jax, tensorflow = results["jax"], results["tensorflow"]
+    assert jax["model_version"].iloc[0] == tensorflow["model_version"].iloc[0]
+    columns = [name for name in jax.columns if name.startswith("prob_")]
+    np.testing.assert_allclose(jax[columns], tensorflow[columns], atol=1e-4)
+    assert (jax["subclass"] == tensorflow["subclass"]).all()
