@@ -422,8 +422,9 @@ def plot_probabilities(
     """
     import matplotlib.pyplot as plt
 
-    if fig is None:
-        fig = plt.figure(figsize=(8, 3))
+    names = [key for key in result.index if str(key).startswith("prob_")]
+    if fig is None:  # a bar needs about a sixth of an inch to keep its label legible
+        fig = plt.figure(figsize=(8, max(3.0, 0.8 + 0.17 * len(names))))
     ax_curve, ax_bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1.0]})
     period = float(result.get("period", np.nan))
     title = f"{result.get('object_id', '')}  P={period:.5g} d"
@@ -431,7 +432,6 @@ def plot_probabilities(
         plot_folded(light_curve, period, ax=ax_curve, title=title)
     else:
         ax_curve.set_title(f"{title} (no period)", fontsize="small")
-    names = [key for key in result.index if str(key).startswith("prob_")]
     values = np.array([float(result[key]) for key in names])
     labels = [str(key)[len("prob_") :] for key in names]
     best = {str(result.get("subclass")), str(result.get("class"))}
