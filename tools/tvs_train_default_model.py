@@ -35,7 +35,7 @@ import pandas as pd
 from tvs_classifier.augment import BAND_SUBSETS, drop_bands
 from tvs_classifier.lightcurves import LightCurves
 from tvs_classifier.simulate import CLASSES, simulate
-from tvs_classifier.training import export, train
+from tvs_classifier.training import STAND_IN_PERIODS, export, stand_in_periods, train
 
 OUTPUT = Path(__file__).parents[1] / "packages/tvs-classifier/src/tvs_classifier/data/model"
 PER_SUBCLASS = 1500
@@ -43,7 +43,6 @@ EPOCHS = 60
 BATCH_SIZE = 64
 SEED = 11
 YEARS = tuple(range(1, 11))
-STAND_IN_PERIODS = (0.05, 1000.0)
 
 
 def _simulate_survey(job: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -68,10 +67,7 @@ def training_set(per_subclass: int, workers: int) -> tuple[LightCurves, pd.DataF
     light_curves, subset = drop_bands(light_curves, BAND_SUBSETS, seed=SEED + 1)
     labels = labels.assign(bands=["".join(BAND_SUBSETS[k]) for k in subset])
     rng = np.random.default_rng(SEED + 2)
-    periods = labels.set_index("object_id")["period"].copy()
-    missing = periods.isna()
-    low, high = np.log10(STAND_IN_PERIODS)
-    periods[missing] = 10 ** rng.uniform(low, high, int(missing.sum()))
+    periods = stand_in_periods(labels.set_index("object_id")["period"], rng)
     return light_curves, labels, periods
 
 

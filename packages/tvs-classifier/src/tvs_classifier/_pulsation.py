@@ -79,6 +79,7 @@ __all__ = [
     "LSST_WAVELENGTH",
     "Mode",
     "at_wavelengths",
+    "catalogue_stars",
     "colours_from_vi",
     "fill_undetected",
     "ogle_mode",
@@ -462,4 +463,43 @@ def pulsating_stars(
         amplitude=np.asarray(amplitude),
         variation=variation,
         labels=dict(labels or {}),
+    )
+
+
+def catalogue_stars(
+    rows: pd.DataFrame,
+    period: np.ndarray,
+    modes: Sequence[Mode],
+    feh: float,
+    rng: np.random.Generator,
+    labels: Mapping[str, np.ndarray] | None = None,
+) -> SimulatedStars:
+    """`pulsating_stars` of OGLE catalogue ``rows``: colours from their V - I at ``feh``.
+
+    The label ``ogle_id`` names the catalogue star of each row; ``labels`` adds more.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame(
+    ...     {
+    ...         "object": ["OGLE-1"],
+    ...         "V": [19.4],
+    ...         "I": [18.9],
+    ...         "period": [0.3],
+    ...         "amp_I": [0.3],
+    ...         "R21": [0.1],
+    ...         "phi21": [4.0],
+    ...     }
+    ... )
+    >>> mode = ogle_mode(rows, np.ones(6))
+    >>> stars = catalogue_stars(rows, mode.period, [mode], -1.5, np.random.default_rng(0))
+    >>> stars.labels["ogle_id"].tolist()
+    ['OGLE-1']
+    """
+    return pulsating_stars(
+        period,
+        colours_from_vi(rows["V"], rows["I"], feh),
+        modes,
+        rng,
+        labels={"ogle_id": rows["object"].to_numpy(), **(labels or {})},
     )

@@ -77,7 +77,7 @@ from ._pulsation import (
     LSST_WAVELENGTH,
     Mode,
     at_wavelengths,
-    colours_from_vi,
+    catalogue_stars,
     fill_undetected,
     ogle_mode,
     pulsating_stars,
@@ -194,13 +194,7 @@ def _draw_ogle(kind: str, subtype: str | None, n: int, rng: np.random.Generator)
     """``n`` type II or anomalous Cepheids copying OGLE-III LMC stars (not RV Tau)."""
     rows = _ogle_rows(kind, n, rng, subtype)
     mode = ogle_mode(rows, yoachim_amplitude_ratios(rows["period"]))
-    return pulsating_stars(
-        mode.period,
-        colours_from_vi(rows["V"], rows["I"], _OLD_FEH),
-        [mode],
-        rng,
-        labels={"ogle_id": rows["object"].to_numpy()},
-    )
+    return catalogue_stars(rows, mode.period, [mode], _OLD_FEH, rng)
 
 
 def _draw_rv_tau(n: int, rng: np.random.Generator) -> SimulatedStars:
@@ -221,13 +215,7 @@ def _draw_rv_tau(n: int, rng: np.random.Generator) -> SimulatedStars:
         rows["amp_I"].to_numpy(dtype=float),
         yoachim_amplitude_ratios(period),
     )
-    return pulsating_stars(
-        period,
-        colours_from_vi(rows["V"], rows["I"], _OLD_FEH),
-        [mode],
-        rng,
-        labels={"ogle_id": rows["object"].to_numpy(), "period_formal": 2.0 * period},
-    )
+    return catalogue_stars(rows, period, [mode], _OLD_FEH, rng, {"period_formal": 2.0 * period})
 
 
 def _log_normal_periods(

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._pulsation import colours_from_vi, ogle_mode, pulsating_stars, resample
+from ._pulsation import catalogue_stars, ogle_mode, resample
 from .ogle import load_ogle3
 from .rrlyrae import sesar_amplitude_ratios
 from .variability import SimulatedStars, StarModel
@@ -47,13 +47,7 @@ def _draw(n: int, rng: np.random.Generator) -> SimulatedStars:
     """``n`` delta Scuti stars copying random OGLE-III LMC single-mode stars."""
     rows = resample(load_ogle3("DSct"), n, rng, _COLUMNS, smooth=True)
     mode = ogle_mode(rows, sesar_amplitude_ratios("F"))
-    return pulsating_stars(
-        mode.period,
-        colours_from_vi(rows["V"], rows["I"], _FEH),
-        [mode],
-        rng,
-        labels={"ogle_id": rows["object"].to_numpy()},
-    )
+    return catalogue_stars(rows, mode.period, [mode], _FEH, rng)
 
 
 #: delta Scuti subclasses of the simulator.

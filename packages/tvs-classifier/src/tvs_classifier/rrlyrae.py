@@ -57,10 +57,9 @@ import numpy as np
 from ._pulsation import (
     JOHNSON_COUSINS_WAVELENGTH,
     at_wavelengths,
-    colours_from_vi,
+    catalogue_stars,
     fill_undetected,
     ogle_mode,
-    pulsating_stars,
     resample,
 )
 from .cadence import LSST_START_MJD
@@ -200,16 +199,8 @@ def _draw_ogle(subclass: str, n: int, rng: np.random.Generator) -> SimulatedStar
         ogle_mode(rows, sesar_amplitude_ratios(mode), suffix=suffix)
         for suffix, mode in suffixes.items()
     ]
-    labels = {"ogle_id": rows["object"].to_numpy()}
-    if "_F" in suffixes:
-        labels["period_F"] = modes[1].period
-    return pulsating_stars(
-        modes[0].period,
-        colours_from_vi(rows["V"], rows["I"], _OGLE_FEH),
-        modes,
-        rng,
-        labels=labels,
-    )
+    labels = {"period_F": modes[1].period} if "_F" in suffixes else None
+    return catalogue_stars(rows, modes[0].period, modes, _OGLE_FEH, rng, labels)
 
 
 #: RR Lyrae subclasses of the simulator.

@@ -79,7 +79,15 @@ from .model import (
     standardise,
 )
 
-__all__ = ["export", "render_model_card", "stratified_split", "train", "training_periods"]
+__all__ = [
+    "STAND_IN_PERIODS",
+    "export",
+    "render_model_card",
+    "stand_in_periods",
+    "stratified_split",
+    "train",
+    "training_periods",
+]
 
 #: Columns a labels table needs.
 LABEL_COLUMNS = ("object_id", "class", "subclass", "period")
@@ -162,6 +170,49 @@ def _check_labels(light_curves: LightCurves, labels: pd.DataFrame) -> pd.DataFra
     if mixed:
         raise ValueError(f"subclasses {mixed} belong to more than one class in labels")
     return aligned.reset_index()
+
+
+#: Range (days) of the log-uniform stand-in periods of `stand_in_periods`.
+STAND_IN_PERIODS: tuple[float, float] = (0.05, 1000.0)
+
+
+def stand_in_periods(
+    periods: pd.Series,
+    rng: np.random.Generator,
+    period_range: tuple[float, float] = STAND_IN_PERIODS,
+) -> pd.Series:
+    """``periods`` with every NaN (a non-periodic star) replaced by a stand-in period.
+
+    A search on a non-periodic light curve returns some period all the same; a
+    classifier trained on simulated stars should see such stars with periods too. The
+    stand-ins are drawn log-uniformly over ``period_range``, a cheaper stand-in for
+    running the search (`training_periods`) on every one of them.
+
+    Parameters
+    ----------
+    periods : pandas.Series
+        Period of each object (days), NaN where it has none.
+    rng : numpy.random.Generator
+        Random numbers (one per NaN, in order).
+    period_range : tuple of float
+        Shortest and longest stand-in period (days).
+
+    Returns
+    -------
+    pandas.Series
+        A copy, without NaN.
+
+    Examples
+    --------
+    >>> filled = stand_in_periods(pd.Series([0.5, np.nan]), np.random.default_rng(0))
+    >>> filled[0], bool(0.05 <= filled[1] <= 1000.0)
+    (np.float64(0.5), True)
+    """
+    filled = periods.astype(float).copy()
+    missing = filled.isna()
+    low, high = np.log10(period_range)
+    filled[missing] = 10 ** rng.uniform(low, high, int(missing.sum()))
+    return filled
 
 
 def training_periods(
