@@ -3,7 +3,7 @@
 Reads (never writes) the project's reference data in ``shared/data/templates/`` and
 writes compact files into ``packages/tvs-classifier/src/tvs_classifier/data/``:
 
-* ``ogle3_lmc_<kind>.csv.gz`` for the kinds of `tvs_classifier.ogle.KINDS`: the columns
+* ``ogle3_lmc_<kind>.csv.gz`` for the kinds of `tvs_classifier.simulation.ogle.KINDS`: the columns
   the simulator needs from the OGLE-III Catalog of Variable Stars tables (values copied
   unchanged; OGLE's ``-`` (not measured) becomes an empty field), with the subtype from
   ``ident.dat`` where a family has several;

@@ -3,10 +3,10 @@
 The recipe of the shipped model, so that it can be made again: simulate labelled LSST
 light curves of every subclass, in equal parts for surveys of 1, 2, ... 10 years (so
 that the numbers of points per band do not single out one survey length), keep a
-random subset of bands per object (`tvs_classifier.augment.drop_bands`: six bands, no
+random subset of bands per object (`tvs_classifier.simulation.augment.drop_bands`: six bands, no
 y, g r, g r i, r i z y) so that the model works on any of them, give the non-periodic
 stars the period a search would return on noise (a stand-in drawn log-uniformly over
-0.05-1000 d), and train with `tvs_classifier.training.train`.
+0.05-1000 d), and train with `tvs_classifier.classifier.training.train`.
 
 The survey lengths are simulated in parallel processes (``--workers``); each has its
 own seed, so the data do not depend on the number of workers. Run from the
@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tvs_classifier.augment import BAND_SUBSETS, drop_bands
+from tvs_classifier.classifier.training import STAND_IN_PERIODS, stand_in_periods, train
 from tvs_classifier.lightcurves import LightCurves
-from tvs_classifier.simulate import CLASSES, simulate
-from tvs_classifier.training import STAND_IN_PERIODS, export, stand_in_periods, train
+from tvs_classifier.simulation import CLASSES, simulate
+from tvs_classifier.simulation.augment import BAND_SUBSETS, drop_bands
 
 OUTPUT = Path(__file__).parents[1] / "packages/tvs-classifier/src/tvs_classifier/data/model"
 PER_SUBCLASS = 1500
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             "d; made by tools/tvs_train_default_model.py"
         ),
     )
-    export(classifier, args.output)
+    classifier.save(args.output)
     print(f"wrote {args.output} after {time.perf_counter() - start:.0f} s")
     macro = classifier.card["metrics"]["class"]["per_class"]["macro"]
     print(f"test split, main classes: macro recall {macro['recall']:.3f}")

@@ -1,7 +1,7 @@
 """End-to-end classification speed against a matplotlib-drawing pipeline, in one run.
 
 For 2-band (g, r) light curves of 100 epochs with given periods (the synthetic light
-curves of ``bench_render.py``), times `tvs_classifier.classify.classify`: fold, draw
+curves of ``bench_render.py``), times `tvs_classifier.classifier.classify.classify`: fold, draw
 (`render_images`), features and network inference in vectorised batches. In the same
 run, on a smaller sample, times the approach of the original papers (Szklenar et al.
 2020, 2022): each band's folded curve drawn with matplotlib on a canvas of the image
@@ -9,9 +9,7 @@ size and read back as pixels (``bench_render.matplotlib_render``), then the same
 features and the same inference. Prints light curves per second for both and their
 ratio; ``--json PATH`` writes them.
 
-The model is the installed default one; if none is installed, an untrained network of
-the real architecture (LSST's six bands, images 32x64, default filters; the JSON says
-so): speed does not depend on the weights. Validation of the input table is done once,
+The model is the installed default one (the JSON records its version). Validation of the input table is done once,
 before timing, for both.
 
 ``--image-sizes`` instead measures what chose the default image size (the table in
@@ -37,23 +35,18 @@ from pathlib import Path
 import numpy as np
 from bench_render import BANDS, HEIGHT, WIDTH, best_time, matplotlib_render, synthetic_light_curves
 
-from tvs_classifier import __version__
-from tvs_classifier.bands import LSST_BANDS
-from tvs_classifier.classify import classify
+import tvs_classifier
+from tvs_classifier import classify
+from tvs_classifier.classifier.inputs import standardize
+from tvs_classifier.classifier.trained import TrainedClassifier, load_classifier
 from tvs_classifier.features import compute_features, feature_matrix
-from tvs_classifier.model import ModelError, TrainedClassifier, load_classifier, standardise
-from tvs_classifier.simulate import CLASSES
+from tvs_classifier.simulation import CLASSES
 
 
 def get_classifier() -> tuple[TrainedClassifier, str]:
-    """The default model, or an untrained one of the real architecture; and which."""
-    try:
-        return load_classifier(), "default model"
-    except ModelError:
-        classifier = TrainedClassifier.untrained(
-            dict(CLASSES), bands=LSST_BANDS, image_size=(HEIGHT, WIDTH), seed=0
-        )
-        return classifier, "untrained network of the real architecture (no default model)"
+    """The default model, and its version."""
+    classifier = load_classifier()
+    return classifier, f"default model {classifier.version}"
 
 
 def matplotlib_pipeline(classifier: TrainedClassifier, light_curves, periods) -> np.ndarray:
@@ -63,14 +56,13 @@ def matplotlib_pipeline(classifier: TrainedClassifier, light_curves, periods) ->
     for k, band in enumerate(BANDS):
         images[..., classifier.bands.index(band)] = drawn[..., k]
     matrix, names = feature_matrix(compute_features(light_curves, periods, bands=classifier.bands))
-    features = standardise(matrix, names, classifier.feature_mean, classifier.feature_std)
+    features = standardize(matrix, names, classifier.feature_mean, classifier.feature_std)
     return classifier.predict_proba(images, features)
 
 
 def image_size_study(n: int, speed_n: int = 8000) -> list[dict]:
     """Scores and speed of models trained with each image size (two seeds each)."""
-    from tvs_classifier.simulate import simulate
-    from tvs_classifier.training import train
+    from tvs_classifier import simulate, train
 
     light_curves, labels = simulate(n, seed=21, years=2)
     period = labels["period"].to_numpy().copy()
@@ -156,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     anchor_rate = args.anchor_n / anchor
     result = {
         "benchmark": "classify: fold + render + features + inference, 2 bands x 50 epochs",
-        "tvs_classifier_version": __version__,
+        "tvs_classifier_version": tvs_classifier.__version__,
         "model": which,
         "model_version": classifier.version,
         "image_size": list(classifier.image_size),

@@ -28,10 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tvs_classifier import __version__
+import tvs_classifier
+from tvs_classifier import LightCurves, render_images
 from tvs_classifier.folding import fold
-from tvs_classifier.images import render_images
-from tvs_classifier.lightcurves import LightCurves
 
 HEIGHT, WIDTH = 32, 64
 BANDS = ("g", "r")
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     anchor_rate = args.anchor_n / anchor
     result = {
         "benchmark": "fold + render, 2 bands x 50 epochs, images 32x64",
-        "tvs_classifier_version": __version__,
+        "tvs_classifier_version": tvs_classifier.__version__,
         "render_images_light_curves_per_s": ours_rate,
         "render_images_n": args.n,
         "matplotlib_light_curves_per_s": anchor_rate,

@@ -1,8 +1,8 @@
 """Speed of simulating LSST light curves, and of our period search against astropy's.
 
-Two timings in one run, on 10-year LSST-cadence light curves of `tvs_classifier.simulate`:
+Two timings in one run, on 10-year LSST-cadence light curves of `tvs_classifier.simulation`:
 
-* **Simulation**: light curves per second of `tvs_classifier.simulate.simulate` (all
+* **Simulation**: light curves per second of `tvs_classifier.simulation.simulate` (all
   its classes, the six bands), with a per-object anchor measured in the same run: the
   same call made once per light curve (``n=1``), which is what a simple loop over
   stars would cost.
@@ -33,9 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tvs_classifier import __version__
-from tvs_classifier.periods import find_periods
-from tvs_classifier.simulate import simulate
+import tvs_classifier
+from tvs_classifier import find_periods, simulate
 
 #: The period search of both: RR Lyrae and their first aliases fit inside it.
 SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
@@ -109,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "benchmark": "simulate + period search, 10-year LSST cadence, u g r i z y",
-        "tvs_classifier_version": __version__,
+        "tvs_classifier_version": tvs_classifier.__version__,
         "simulate_light_curves_per_s": sim_rate,
         "simulate_n": args.n_sim,
         "simulate_one_by_one_light_curves_per_s": loop_rate,

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tvs_classifier.periods import find_periods
-from tvs_classifier.readers import read_light_curve_files
+from tvs_classifier import find_periods
+from tvs_classifier.io.readers import read_light_curve_files
 
 #: The period range searched: RR Lyrae and their first aliases fit well inside it.
 SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
@@ -51,17 +51,29 @@ def load_s82(folder: Path, every: int = 1):
     return light_curves, periods.set_index("Num")
 
 
-def recovery(found: pd.DataFrame, published: pd.DataFrame, tolerance: float) -> dict:
-    """Fraction of stars whose period is within ``tolerance`` of the published one."""
-    truth = published.loc[found["object_id"], "Per"].to_numpy()
-    ratio = found["period"].to_numpy() / truth
-    ok = np.abs(ratio - 1.0) < tolerance
-    types = published.loc[found["object_id"], "Type"].to_numpy()
+def recovered(found: pd.Series, true: pd.Series, tolerance: float) -> pd.Series:
+    """Whether each found period (by object id) is within ``tolerance`` of the true one.
+
+    Objects without a true period (NaN) are left out.
+    """
+    true = true.dropna()
+    ratio = found.reindex(true.index).to_numpy(float) / true.to_numpy(float)
+    return pd.Series(np.abs(ratio - 1.0) < tolerance, index=true.index)
+
+
+def recovery(found: pd.Series, true: pd.Series, types: pd.Series, tolerance: float) -> dict:
+    """Fraction of objects whose found period is within ``tolerance`` of the true one.
+
+    ``found``, ``true`` and ``types`` (the class or subtype of each object) are indexed
+    by object id; objects without a true period are left out.
+    """
+    ok = recovered(found, true, tolerance)
+    types = types.reindex(ok.index).astype(str)
     return {
         "n_stars": int(ok.size),
         "recovered": int(ok.sum()),
         "rate": float(ok.mean()),
-        "rate_by_type": {str(t): float(ok[types == t].mean()) for t in np.unique(types)},
+        "rate_by_type": {t: float(ok[types == t].mean()) for t in sorted(set(types))},
         "tolerance": tolerance,
     }
 
@@ -78,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     light_curves, published = load_s82(folder, args.every)
     found = find_periods(light_curves, **SEARCH)
-    result = recovery(found, published, args.tolerance) | {"search": SEARCH}
+    periods = found.set_index("object_id")["period"]
+    result = recovery(periods, published["Per"], published["Type"], args.tolerance)
+    result |= {"search": SEARCH}
     print(json.dumps(result, indent=2))
     if args.table:
         truth = published.loc[found["object_id"], ["Type", "Per"]].to_numpy()

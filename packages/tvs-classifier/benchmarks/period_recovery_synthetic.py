@@ -1,7 +1,7 @@
 """Period recovery on simulated LSST RR Lyrae, by survey length.
 
 Simulates ``--n`` RR Lyrae stars (RRab and RRc in equal numbers, copies of Stripe 82
-stars, `tvs_classifier.simulate.simulate`) at LSST-like cadence for surveys of 1, 3 and
+stars, `tvs_classifier.simulation.simulate`) at LSST-like cadence for surveys of 1, 3 and
 10 years, finds their periods with `tvs_classifier.periods.find_periods` and reports
 the fraction within ``--tolerance`` (fractional, default 1 %) of the true period, in
 all and by subclass, and the fraction wrongly doubled.
@@ -21,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tvs_classifier import __version__
-from tvs_classifier.periods import find_periods
-from tvs_classifier.simulate import simulate
+import tvs_classifier
+from tvs_classifier import find_periods, simulate
 
 #: The period search: RR Lyrae and their first aliases fit inside it.
 SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
@@ -57,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the result as JSON here")
     args = parser.parse_args(argv)
     result = {
-        "tvs_classifier_version": __version__,
+        "tvs_classifier_version": tvs_classifier.__version__,
         "search": SEARCH,
         "tolerance": args.tolerance,
         "backend": args.backend,

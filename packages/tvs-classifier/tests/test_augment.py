@@ -4,10 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier.augment import BAND_SUBSETS, AugmentError, augment, drop_bands, fit_folded_gp
-from tvs_classifier.lightcurves import LightCurves
+from tvs_classifier import LightCurves, simulate
 from tvs_classifier.periods import find_period
-from tvs_classifier.simulate import simulate
+from tvs_classifier.simulation.augment import (
+    BAND_SUBSETS,
+    AugmentError,
+    augment,
+    drop_bands,
+    fit_folded_gp,
+)
 
 
 def sinusoid_table(n=200, period=0.6, noise=0.01, bands=("g", "r"), object_id="star", seed=0):

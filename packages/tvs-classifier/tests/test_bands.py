@@ -1,4 +1,4 @@
-"""Band-name normalisation."""
+"""Band-name normalization."""
 
 import numpy as np
 import pytest
@@ -27,7 +27,7 @@ def test_normalize_band(given, expected):
     assert normalize_band(given) == expected
 
 
-def test_band_map_applies_before_normalisation():
+def test_band_map_applies_before_normalization():
     assert normalize_band("SDSS_g", {"SDSS_g": "LSST_g"}) == "g"
 
 

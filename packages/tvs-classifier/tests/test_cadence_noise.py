@@ -3,21 +3,27 @@
 import numpy as np
 import pytest
 
-from tvs_classifier.cadence import (
+from tvs_classifier.simulation.cadence import (
     LSST_START_MJD,
     LSST_WFD_VISITS,
     SEASON_LENGTH,
     n_visits,
     visit_times,
 )
-from tvs_classifier.noise import LSST_GAMMA, LSST_M5, SIGMA_SYS, add_noise, magnitude_error
+from tvs_classifier.simulation.noise import (
+    LSST_GAMMA,
+    LSST_M5,
+    SIGMA_SYS,
+    add_noise,
+    magnitude_error,
+)
 
-BANDS = list("ugrizy")
+LSST_BANDS = list("ugrizy")
 
 
 def test_ten_years_give_the_baseline_totals():
     counts = visit_times(3, years=10, seed=0).groupby(["position", "band"]).size().unstack()
-    for band in BANDS:
+    for band in LSST_BANDS:
         assert (counts[band] == LSST_WFD_VISITS[band]).all()
 
 
@@ -91,7 +97,7 @@ def test_error_model_hand_computed():
     )
 
 
-@pytest.mark.parametrize("band", BANDS)
+@pytest.mark.parametrize("band", LSST_BANDS)
 def test_signal_to_noise_five_at_depth_and_floor_when_bright(band):
     random = np.sqrt(magnitude_error(LSST_M5[band], band) ** 2 - SIGMA_SYS**2)
     assert random == pytest.approx(0.2, rel=1e-12)  # S/N = 5 (1.0857 / 5 ~ 0.2)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tvs_classifier.calibration import (
+from tvs_classifier.classifier.calibration import (
     apply_temperature,
     expected_calibration_error,
     fit_temperature,

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier import model as model_module
 from tvs_classifier import periods as periods_module
-from tvs_classifier.classify import MIN_POINTS, classify, object_slices
+from tvs_classifier.classifier import trained as trained_module
+from tvs_classifier.classifier.classify import MIN_POINTS, classify, object_slices
+from tvs_classifier.classifier.trained import ModelError, TrainedClassifier
 from tvs_classifier.lightcurves import LightCurveError, LightCurves
-from tvs_classifier.model import ModelError, TrainedClassifier
 
 CLASS_OF = {"RRab": "RRL", "RRc": "RRL", "constant": "constant"}
 
@@ -160,8 +160,8 @@ def test_bad_inputs(classifier, make_table):
 
 
 def test_without_a_default_model(monkeypatch, tmp_path, make_table):
-    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", tmp_path)
-    with pytest.raises(ModelError, match="no default model is installed"):
+    monkeypatch.setattr(trained_module, "DEFAULT_MODEL_DIR", tmp_path / "model")
+    with pytest.raises(ModelError, match="default model is missing from this installation"):
         classify(make_table(n_objects=1)[0], [1.0], progress=False)
 
 
@@ -187,17 +187,20 @@ def test_class_named_like_a_subclass_gets_its_own_column(make_table):
     )
 
 
-@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("jax") is None or importlib.util.find_spec("tensorflow") is None,
+    reason="needs both JAX and TensorFlow",
+)
 def test_default_model_gives_the_same_probabilities_on_jax(tmp_path):
     # The Rubin Science Platform has JAX and no TensorFlow: the shipped model must load
     # and classify there as here (the same network; float32 arithmetic of two backends).
     code = (
         "import sys, numpy as np;"
-        "from tvs_classifier.classify import classify;"
+        "from tvs_classifier.classifier.classify import classify;"
         "from tvs_classifier.datasets import load_alerce_ztf_sample;"
         "lcs, labels = load_alerce_ztf_sample();"
         "labels = labels.set_index('object_id');"
-        "out = classify(lcs, labels['catalogue_period'], progress=False,"
+        "out = classify(lcs, labels['catalog_period'], progress=False,"
         " band_map={'ztf_g': 'g', 'ztf_r': 'r'});"
         "out.to_csv(sys.argv[1], index=False)"
     )

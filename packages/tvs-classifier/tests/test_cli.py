@@ -4,15 +4,15 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier import __version__
-from tvs_classifier import model as model_module
-from tvs_classifier.cli import NO_MODEL_MESSAGE, main
-from tvs_classifier.model import TrainedClassifier, load_classifier
-from tvs_classifier.simulate import simulate
-from tvs_classifier.training import export
+import tvs_classifier
+from tvs_classifier import simulate
+from tvs_classifier.classifier import trained as trained_module
+from tvs_classifier.classifier.trained import TrainedClassifier, load_classifier
+from tvs_classifier.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +25,14 @@ def model_dir(tmp_path_factory):
         filters=(2, 2, 2),
         seed=0,
     )
-    return export(classifier, tmp_path_factory.mktemp("model") / "clf")
-
-
-@pytest.fixture
-def no_default_model(monkeypatch, tmp_path):
-    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", tmp_path / "no_model")
+    return classifier.save(tmp_path_factory.mktemp("model") / "clf")
 
 
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0
-    assert __version__ in capsys.readouterr().out
+    assert tvs_classifier.__version__ in capsys.readouterr().out
 
 
 def test_console_script_runs_as_module():
@@ -47,25 +42,30 @@ def test_console_script_runs_as_module():
         text=True,
         check=True,
     )
-    assert __version__ in out.stdout
+    assert tvs_classifier.__version__ in out.stdout
 
 
-def test_demo_writes_table_figure_and_summary(tmp_path, capsys, no_default_model):
+def test_demo_writes_tables_figure_and_summary(tmp_path, capsys):
     assert main(["demo", "--output", str(tmp_path / "out"), "--no-progress"]) == 0
     printed = capsys.readouterr().out
-    assert NO_MODEL_MESSAGE in printed
     assert "duplicate_rows: 12" in printed
+    default = load_classifier()
+    assert f"classified 25 of 25 objects with model {default.version}" in printed
     table = pd.read_csv(tmp_path / "out" / "periods.csv")
     assert len(table) == 25
     assert {"object_id", "label", "period", "false_alarm_probability", "n_points"} <= set(table)
     assert table["period"].notna().all()
-    rrl = table[(table["label"] == "RRL") & table["catalogue_period"].notna()]
-    assert rrl["agrees_with_catalogue"].all()  # the three RR Lyrae with catalogue periods
+    rrl = table[(table["label"] == "RRL") & table["catalog_period"].notna()]
+    assert rrl["agrees_with_catalog"].all()  # the three RR Lyrae with catalog periods
+    classes = pd.read_csv(tmp_path / "out" / "classification.csv")
+    assert len(classes) == 25
+    assert {"label", "prob_RRL", "class", "model_version"} <= set(classes)
     png = (tmp_path / "out" / "folded_light_curves.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["tvs_classifier_version"] == __version__
-    assert summary["classification"] == NO_MODEL_MESSAGE
+    assert summary["tvs_classifier_version"] == tvs_classifier.__version__
+    assert summary["classification"]["model_version"] == default.version
+    assert summary["classification"]["band_map"] == {"ztf_g": "g", "ztf_r": "r"}
     assert not list((tmp_path / "out").glob(".*"))  # no temporary files left
 
 
@@ -140,11 +140,34 @@ def test_classify_bad_input_and_output(tmp_path, capsys, model_dir):
     assert ".csv or .parquet" in capsys.readouterr().err
 
 
-def test_classify_without_default_model(tmp_path, capsys, no_default_model):
+def test_classify_with_the_default_model_missing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(trained_module, "DEFAULT_MODEL_DIR", tmp_path / "no_model")
     source = tmp_path / "in.csv"
     _light_curve_file(source, n=2)
     assert main(["classify", str(source), "-o", str(tmp_path / "o.csv")]) == 1
-    assert "no default model is installed" in capsys.readouterr().err
+    assert "default model is missing from this installation" in capsys.readouterr().err
+
+
+def test_classify_dp1_parquet_with_units_goes_through_the_unit_check(tmp_path, capsys, model_dir):
+    """A DP1 file read by the command line is checked as read_light_curves checks it."""
+    from astropy.table import Table
+
+    table = Table(
+        {
+            "diaObjectId": [7] * 12,
+            "midpointMjdTai": 60600.0 + np.arange(12.0),
+            "band": ["g", "r"] * 6,
+            "psfFlux": np.full(12, 20.0),
+            "psfFluxErr": np.full(12, 0.1),
+        }
+    )
+    table["psfFlux"].unit = "mag"  # magnitudes where fluxes belong
+    table["psfFluxErr"].unit = "mag"
+    table.write(tmp_path / "dp1.parquet")
+    argv = ["classify", str(tmp_path / "dp1.parquet"), "-o", str(tmp_path / "o.csv")]
+    assert main([*argv, "--model", str(model_dir), "--no-progress"]) == 1
+    assert "mag" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
 
 
 def test_train_exports_a_loadable_model(tmp_path, capsys):
@@ -167,16 +190,3 @@ def test_train_needs_labels(tmp_path, capsys):
     lcs.table.to_parquet(tmp_path / "unlabelled.parquet", index=False)
     assert main(["train", str(tmp_path / "unlabelled.parquet"), "-o", str(tmp_path / "m")]) == 1
     assert "no label column(s)" in capsys.readouterr().err
-
-
-def test_demo_classifies_when_a_default_model_is_installed(
-    tmp_path, capsys, monkeypatch, model_dir
-):
-    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", model_dir)
-    assert main(["demo", "--output", str(tmp_path / "out"), "--no-progress"]) == 0
-    assert "classified 25 of 25 objects" in capsys.readouterr().out
-    table = pd.read_csv(tmp_path / "out" / "classification.csv")
-    assert len(table) == 25
-    assert {"label", "prob_RRL", "class"} <= set(table)
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["classification"]["band_map"] == {"ztf_g": "g", "ztf_r": "r"}

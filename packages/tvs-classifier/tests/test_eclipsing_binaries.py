@@ -4,18 +4,18 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tvs_classifier.cadence import LSST_START_MJD
-from tvs_classifier.eclipsing_binaries import LIMB_DARKENING, MODELS, eclipse_light_loss
-from tvs_classifier.ogle import load_ogle3
-from tvs_classifier.simulate import simulate
-from tvs_classifier.variability import BANDS
+from tvs_classifier import simulate
+from tvs_classifier.bands import LSST_BANDS
+from tvs_classifier.simulation.cadence import LSST_START_MJD
+from tvs_classifier.simulation.eclipsing_binaries import LIMB_DARKENING, MODELS, eclipse_light_loss
+from tvs_classifier.simulation.ogle import load_ogle3
 
 SUBTYPES = ("ED", "ESD", "EC")
 N = 300
 
 
 @pytest.fixture(scope="module")
-def catalogue():
+def catalog():
     return load_ogle3("ECL").set_index("object")
 
 
@@ -41,7 +41,7 @@ def _magnitudes(stars, phase, band):
 def _depths(stars):
     """Primary and secondary depth (magnitudes below quadrature) in every band, (n, 6) each."""
     phases = np.array([0.0, 0.25, 0.5])
-    mags = np.stack([_magnitudes(stars, phases, b) for b in range(len(BANDS))], axis=-1)
+    mags = np.stack([_magnitudes(stars, phases, b) for b in range(len(LSST_BANDS))], axis=-1)
     return mags[:, 0] - mags[:, 1], mags[:, 2] - mags[:, 1]
 
 
@@ -50,10 +50,10 @@ def test_shapes_and_main_class(drawn, name):
     stars = drawn[name]
     assert MODELS[name].main_class == "ECL"
     assert stars.period.shape == (N,)
-    assert stars.colours.shape == stars.amplitude.shape == (N, 6)
-    assert np.all(np.isfinite(stars.colours))
+    assert stars.colors.shape == stars.amplitude.shape == (N, 6)
+    assert np.all(np.isfinite(stars.colors))
     assert np.all(np.isfinite(stars.amplitude))
-    assert np.all(stars.colours[:, BANDS.index("r")] == 0)
+    assert np.all(stars.colors[:, LSST_BANDS.index("r")] == 0)
     assert np.all(stars.amplitude > 0)
     time = np.linspace(0.0, 500.0, 50)
     values = stars.variation(np.zeros(50, int), time, np.full(50, 2))
@@ -62,12 +62,12 @@ def test_shapes_and_main_class(drawn, name):
 
 
 @pytest.mark.parametrize("name", SUBTYPES)
-def test_periods_and_depths_are_the_catalogues(drawn, catalogue, name):
+def test_periods_and_depths_are_the_catalogs(drawn, catalog, name):
     stars = drawn[name]
-    source = catalogue.loc[stars.labels["ogle_id"]]
+    source = catalog.loc[stars.labels["ogle_id"]]
     assert (source["subtype"] == name).all()
     np.testing.assert_array_equal(stars.period, source["period"])  # the orbital period
-    pool = catalogue[(catalogue["subtype"] == name) & catalogue["V"].notna()]
+    pool = catalog[(catalog["subtype"] == name) & catalog["V"].notna()]
     assert stats.ks_2samp(stars.period, pool["period"]).pvalue > 0.01
     depth1 = stars.labels["depth1_i"]
     assert stats.ks_2samp(depth1, pool["depth1"]).pvalue > 0.01
@@ -95,12 +95,12 @@ def test_minima_at_phase_zero_and_half(drawn, name):
     phase = np.linspace(0.0, 1.0, 4001)[:-1]
     subset = type(stars)(
         period=stars.period[some],
-        colours=stars.colours[some],
+        colors=stars.colors[some],
         amplitude=stars.amplitude[some],
         variation=lambda s, t, b: stars.variation(some[s], t, b),
         labels={key: value[some] for key, value in stars.labels.items()},
     )
-    mags = _magnitudes(subset, phase, BANDS.index("i"))
+    mags = _magnitudes(subset, phase, LSST_BANDS.index("i"))
     faintest = phase[np.argmax(mags, axis=1)]
     assert np.all(np.minimum(faintest, 1 - faintest) <= 0.00025 + 1e-12)
     second = (phase > 0.25) & (phase < 0.75)
@@ -117,7 +117,7 @@ def test_depths_depend_on_band_as_the_temperatures_say(drawn):
     # Wide detached pairs (no ellipsoidal variation) with a clearly cooler secondary.
     cooler = (stars.labels["teff2"] < 0.9 * stars.labels["teff1"]) & (stars.period > 5)
     assert cooler.sum() > N // 10
-    u, y = BANDS.index("u"), BANDS.index("y")
+    u, y = LSST_BANDS.index("u"), LSST_BANDS.index("y")
     # Hiding the cooler star (secondary eclipse) costs relatively less light in u than
     # in y, hiding the hotter star (primary) relatively more. The depths alone also feel
     # the limb darkening (a central transit is deeper in u, a grazing one shallower).
@@ -151,7 +151,7 @@ def test_eclipse_light_loss():
     loss = eclipse_light_loss(1.0, [2.0, 1.0, 0.1, 1.0], [0.0, 3.0, 0.0, 1.0])[:, 3]
     assert loss[0] == pytest.approx(1.0)
     assert loss[1] == 0.0
-    # A small disc at the centre hides the limb-darkened centre: I(1) / <I> of its area.
+    # A small disc at the center hides the limb-darkened center: I(1) / <I> of its area.
     assert loss[2] == pytest.approx(0.01 / (1 - LIMB_DARKENING[3] / 3), rel=0.02)
     assert 0.0 < loss[3] < 0.5
     with_band = eclipse_light_loss(1.0, 0.1, 0.0)
@@ -162,7 +162,7 @@ def test_eclipse_light_loss():
 def test_reproducible_by_seed():
     a = MODELS["ESD"].draw(20, np.random.default_rng(3))
     b = MODELS["ESD"].draw(20, np.random.default_rng(3))
-    np.testing.assert_array_equal(a.colours, b.colours)
+    np.testing.assert_array_equal(a.colors, b.colors)
     time = np.linspace(0, 100, 20)
     star, band = np.arange(20), np.arange(20) % 6
     np.testing.assert_array_equal(a.variation(star, time, band), b.variation(star, time, band))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tvs_classifier.evaluation import classification_report, confusion_matrix
+from tvs_classifier.classifier.evaluation import classification_report, confusion_matrix
 
 
 def test_confusion_matrix_counts_and_order():

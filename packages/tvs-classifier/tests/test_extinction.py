@@ -4,8 +4,9 @@ import astropy.units as u
 import numpy as np
 import pytest
 
-from tvs_classifier._pulsation import LSST_WAVELENGTH
-from tvs_classifier.extinction import (
+from tvs_classifier.bands import LSST_BANDS
+from tvs_classifier.simulation._pulsation import LSST_WAVELENGTH
+from tvs_classifier.simulation.extinction import (
     EBV_RANGE,
     EBV_SCALE,
     LSST_EXTINCTION,
@@ -14,7 +15,6 @@ from tvs_classifier.extinction import (
     draw_ebv,
     redden,
 )
-from tvs_classifier.variability import BANDS
 
 
 def test_ccm89_is_one_at_v():
@@ -61,10 +61,10 @@ def test_ccm89_bad_r_v_raises(r_v):
 
 
 def test_lsst_extinction():
-    assert LSST_EXTINCTION.shape == (len(BANDS),)
+    assert LSST_EXTINCTION.shape == (len(LSST_BANDS),)
     np.testing.assert_allclose(LSST_EXTINCTION, R_V * ccm89(LSST_WAVELENGTH))
     assert np.all(np.diff(LSST_EXTINCTION) < 0)  # u g r i z y: ever less extinction
-    assert LSST_EXTINCTION[BANDS.index("r")] == pytest.approx(2.71, abs=0.01)
+    assert LSST_EXTINCTION[LSST_BANDS.index("r")] == pytest.approx(2.71, abs=0.01)
 
 
 def test_draw_ebv_range_and_reproducibility():
@@ -100,17 +100,17 @@ def test_draw_ebv_bad_scale_raises(scale):
 
 
 def test_redden():
-    colours = np.array([[1.2, 0.4, 0.0, -0.1, -0.15, -0.2], [0.9, 0.2, 0.0, -0.05, -0.1, -0.1]])
+    colors = np.array([[1.2, 0.4, 0.0, -0.1, -0.15, -0.2], [0.9, 0.2, 0.0, -0.05, -0.1, -0.1]])
     ebv = np.array([0.0, 0.3])
-    reddened = redden(colours, ebv)
-    np.testing.assert_array_equal(reddened[0], colours[0])
-    r = BANDS.index("r")
+    reddened = redden(colors, ebv)
+    np.testing.assert_array_equal(reddened[0], colors[0])
+    r = LSST_BANDS.index("r")
     np.testing.assert_allclose(
-        reddened[1] - colours[1], 0.3 * (LSST_EXTINCTION - LSST_EXTINCTION[r]), atol=1e-15
+        reddened[1] - colors[1], 0.3 * (LSST_EXTINCTION - LSST_EXTINCTION[r]), atol=1e-15
     )
     assert reddened[1, r] == 0.0
-    g, i = BANDS.index("g"), BANDS.index("i")
+    g, i = LSST_BANDS.index("g"), LSST_BANDS.index("i")
     # E(g - i) / E(B-V) of CCM89 at R_V = 3.1: about 1.6
-    assert (reddened[1, g] - reddened[1, i]) - (colours[1, g] - colours[1, i]) == pytest.approx(
+    assert (reddened[1, g] - reddened[1, i]) - (colors[1, g] - colors[1, i]) == pytest.approx(
         0.3 * 1.61, abs=0.02
     )

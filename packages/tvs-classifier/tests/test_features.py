@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tvs_classifier import LightCurves
 from tvs_classifier.features import compute_features, feature_matrix
-from tvs_classifier.lightcurves import LightCurves
 
 
 def test_features_match_per_object_numpy(table):

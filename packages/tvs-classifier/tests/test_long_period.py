@@ -3,18 +3,18 @@
 import numpy as np
 import pytest
 
-from tvs_classifier._pulsation import LSST_WAVELENGTH
-from tvs_classifier.cadence import LSST_START_MJD
-from tvs_classifier.long_period import (
+from tvs_classifier import simulate
+from tvs_classifier.bands import LSST_BANDS
+from tvs_classifier.simulation._pulsation import LSST_WAVELENGTH
+from tvs_classifier.simulation.cadence import LSST_START_MJD
+from tvs_classifier.simulation.long_period import (
     DRW_WAVELENGTH_SLOPE,
     MODELS,
     damped_random_walk,
 )
-from tvs_classifier.simulate import simulate
-from tvs_classifier.variability import BANDS
 
 N = 200
-G, R, I_BAND = (BANDS.index(b) for b in "gri")
+G, R, I_BAND = (LSST_BANDS.index(b) for b in "gri")
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +35,10 @@ def _curve(stars, band, time):
 def test_shapes_and_main_class(drawn, name, main_class):
     stars = drawn[name]
     assert MODELS[name].main_class == main_class
-    assert stars.colours.shape == stars.amplitude.shape == (N, 6)
-    assert np.all(np.isfinite(stars.colours))
+    assert stars.colors.shape == stars.amplitude.shape == (N, 6)
+    assert np.all(np.isfinite(stars.colors))
     assert np.all(stars.amplitude > 0)
-    assert np.all(stars.colours[:, R] == 0)
+    assert np.all(stars.colors[:, R] == 0)
     values = _curve(stars, R, np.linspace(0.0, 3650.0, 30))
     assert values.shape == (N, 30)
     assert np.all(np.isfinite(values))
@@ -122,9 +122,9 @@ def test_stochastic_structure_function_and_bands(drawn):
     start = np.random.default_rng(1).uniform(0, 100, (n, 50))
     time = np.concatenate([start, start + 7305.0, start + 0.0007], axis=1)
     x = _curve_per_star(stars, R, time)
-    normalised = x / sf[:, [R]]
-    long = np.sqrt(np.mean((normalised[:, 50:100] - normalised[:, :50]) ** 2))
-    short = np.sqrt(np.mean((normalised[:, 100:] - normalised[:, :50]) ** 2))
+    normalized = x / sf[:, [R]]
+    long = np.sqrt(np.mean((normalized[:, 50:100] - normalized[:, :50]) ** 2))
+    short = np.sqrt(np.mean((normalized[:, 100:] - normalized[:, :50]) ** 2))
     assert long == pytest.approx(1.0, rel=0.1)
     assert short < 0.05
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tvs_classifier.model import FEATURE_INPUT, IMAGE_INPUT, build_model
+from tvs_classifier.classifier.network import FEATURE_INPUT, IMAGE_INPUT, build_model
 
 
 def test_forward_pass_on_random_input():
@@ -56,7 +56,7 @@ def test_bad_arguments(kwargs, message):
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
 def test_same_model_builds_and_runs_on_jax():
     code = (
-        "import numpy as np; from tvs_classifier.model import build_model;"
+        "import numpy as np; from tvs_classifier.classifier.network import build_model;"
         "m = build_model(3, image_shape=(8, 16, 1), n_features=2, filters=(2, 2, 2));"
         "p = np.asarray(m({'images': np.zeros((2, 8, 16, 1), 'float32'),"
         " 'features': np.zeros((2, 2), 'float32')}));"
@@ -75,9 +75,8 @@ def test_default_inputs_match_six_band_features_and_images():
     """build_model's defaults take what images and features give for the LSST bands."""
     import pandas as pd
 
+    from tvs_classifier import LightCurves, render_images
     from tvs_classifier.features import compute_features, feature_matrix
-    from tvs_classifier.images import render_images
-    from tvs_classifier.lightcurves import LightCurves
 
     rng = np.random.default_rng(3)
     parts = []
@@ -103,8 +102,8 @@ def test_default_inputs_match_six_band_features_and_images():
 
 
 def test_model_inputs_mask_missing_bands(make_table):
-    from tvs_classifier.lightcurves import LightCurves
-    from tvs_classifier.model import model_inputs
+    from tvs_classifier import LightCurves
+    from tvs_classifier.classifier.inputs import model_inputs
 
     table, periods = make_table(n_objects=2, bands=("g",))
     images, features, names = model_inputs(
@@ -121,20 +120,20 @@ def test_model_inputs_mask_missing_bands(make_table):
     assert known["has_color_g_r"] == 0
 
 
-def test_standardisation_ignores_unknown_values():
-    from tvs_classifier.model import fit_standardisation, standardise
+def test_standardization_ignores_unknown_values():
+    from tvs_classifier.classifier.inputs import fit_standardization, standardize
 
     names = ["x", "has_x", "y", "has_y"]
     matrix = np.array([[1.0, 1, 5.0, 1], [3.0, 1, 0.0, 0], [0.0, 0, 7.0, 1]], np.float32)
-    mean, std = fit_standardisation(matrix, names)
+    mean, std = fit_standardization(matrix, names)
     assert mean.tolist() == [2.0, 0.0, 6.0, 0.0]
     assert std.tolist() == [1.0, 1.0, 1.0, 1.0]
-    out = standardise(matrix, names, mean, std)
+    out = standardize(matrix, names, mean, std)
     assert out.tolist() == [[-1.0, 1, -1.0, 1], [1.0, 1, 0.0, 0], [0.0, 0, 1.0, 1]]
 
 
 def test_untrained_classifier_sums_subclasses_into_classes():
-    from tvs_classifier.model import TrainedClassifier
+    from tvs_classifier.classifier.trained import TrainedClassifier
 
     clf = TrainedClassifier.untrained(
         {"RRab": "RRL", "RRc": "RRL", "EC": "ECL"},

@@ -1,10 +1,10 @@
-"""Tests of the bundled OGLE-III LMC catalogue tables."""
+"""Tests of the bundled OGLE-III LMC catalog tables."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier.ogle import KINDS, load_ogle3
+from tvs_classifier.simulation.ogle import KINDS, load_ogle3
 
 COUNTS = {
     "RRd": 986,

@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier.lightcurves import LightCurves
+from tvs_classifier import LightCurves, simulate
+from tvs_classifier.io.readers import read_light_curve_files
 from tvs_classifier.periods import PeriodError, find_period, find_periods
-from tvs_classifier.readers import read_light_curve_files
-from tvs_classifier.simulate import simulate
 
 
 def sinusoid(period=0.61, n=150, noise=0.02, seed=1):
@@ -129,7 +128,7 @@ def test_multiband_sinusoid_with_offsets_is_recovered(make_table):
     )
     assert result.period == pytest.approx(0.45, rel=1e-3)
     assert result.method == "lomb_scargle_multiband"
-    assert result.fap_method == "baluev_band_centred"
+    assert result.fap_method == "baluev_band_centered"
     assert result.n_bands == 3
     assert result.false_alarm_probability < 1e-10
 

@@ -5,9 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier.calibration import reliability
-from tvs_classifier.images import render_images
-from tvs_classifier.lightcurves import LightCurves
+from tvs_classifier import LightCurves, render_images
+from tvs_classifier.classifier.calibration import reliability
 from tvs_classifier.plotting import (
     image_rgb,
     plot_confusion_matrix,

@@ -1,25 +1,29 @@
 """Tests of the simulated pulsating stars: RRc, RRd, Cepheids, type II and anomalous
-Cepheids, delta Scuti stars, and the Fourier and catalogue helpers they share (among them
-the smoothed bootstrap of the catalogue rows)."""
+Cepheids, delta Scuti stars, and the Fourier and catalog helpers they share (among them
+the smoothed bootstrap of the catalog rows)."""
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from tvs_classifier import cepheids, delta_scuti, rrlyrae
-from tvs_classifier._fourier import fit_fourier, fourier_curve, ogle_coefficients, peak_to_peak
-from tvs_classifier._pulsation import (
+from tvs_classifier.simulation import CLASSES, cepheids, delta_scuti, rrlyrae, simulate
+from tvs_classifier.simulation._fourier import (
+    fit_fourier,
+    fourier_curve,
+    ogle_coefficients,
+    peak_to_peak,
+)
+from tvs_classifier.simulation._pulsation import (
     JOHNSON_COUSINS_WAVELENGTH,
     LSST_WAVELENGTH,
     at_wavelengths,
-    colours_from_vi,
+    colors_from_vi,
     fill_undetected,
     resample,
     silverman_bandwidth,
     teff_from_vi,
 )
-from tvs_classifier.ogle import load_ogle3
-from tvs_classifier.simulate import CLASSES, simulate
+from tvs_classifier.simulation.ogle import load_ogle3
 
 MODELS = {
     name: model
@@ -39,7 +43,7 @@ MAIN = {
     "ACEP_1O": "ACEP",
     "DSCT": "DSCT",
 }
-# Published period ranges in days (OGLE-III LMC catalogues; Cepheids: the model's).
+# Published period ranges in days (OGLE-III LMC catalogs; Cepheids: the model's).
 PERIODS = {
     "RRc": (0.2, 0.5),
     "RRd": (0.25, 0.45),
@@ -52,8 +56,8 @@ PERIODS = {
     "ACEP_1O": (0.35, 1.3),
     "DSCT": (0.03, 0.3),
 }
-# Catalogue-driven subclasses: the table and subtype their periods come from.
-CATALOGUE = {
+# Catalog-driven subclasses: the table and subtype their periods come from.
+CATALOG = {
     "RRc": ("RRc", None),
     "RRd": ("RRd", None),
     "T2CEP_BLHer": ("T2Cep", "BLHer"),
@@ -63,7 +67,7 @@ CATALOGUE = {
     "ACEP_1O": ("ACep_1O", None),
     "DSCT": ("DSct", None),
 }
-#: Columns every catalogue-based subclass draws (DSct: up to phi21; RRd: also *_F).
+#: Columns every catalog-based subclass draws (DSct: up to phi21; RRd: also *_F).
 COLUMNS = ["I", "V", "period", "amp_I", "R21", "phi21", "R31", "phi31"]
 N = 400
 
@@ -73,8 +77,8 @@ def drawn():
     return {name: model.draw(N, np.random.default_rng(11)) for name, model in MODELS.items()}
 
 
-def _catalogue(name):
-    kind, subtype = CATALOGUE[name]
+def _catalog(name):
+    kind, subtype = CATALOG[name]
     table = fill_undetected(load_ogle3(kind))
     table = table if subtype is None else table[table["subtype"] == subtype]
     return table.dropna(subset=[c for c in COLUMNS if c in table])  # the rows drawn from
@@ -87,8 +91,8 @@ def _bandwidth(table, name):
         table = table[table[ratio] > 0]
     values = table[name]
     if name.startswith("phi"):  # deviations from the circular mean
-        centre = np.angle(np.mean(np.exp(1j * values)))
-        values = np.angle(np.exp(1j * (values - centre)))
+        center = np.angle(np.mean(np.exp(1j * values)))
+        values = np.angle(np.exp(1j * (values - center)))
     if name in ("period", "amp_I"):
         values = np.log10(values)
     return silverman_bandwidth(values)
@@ -105,10 +109,10 @@ def test_subclasses_are_registered_with_their_main_class():
 def test_draw_shapes_and_values(drawn, name):
     stars = drawn[name]
     assert stars.period.shape == (N,)
-    assert stars.colours.shape == (N, 6)
+    assert stars.colors.shape == (N, 6)
     assert stars.amplitude.shape == (N, 6)
-    assert np.isfinite(stars.colours).all()
-    assert np.all(stars.colours[:, 2] == 0)
+    assert np.isfinite(stars.colors).all()
+    assert np.all(stars.colors[:, 2] == 0)
     assert np.all(stars.amplitude > 0)
     low, high = PERIODS[name]
     assert np.all((stars.period >= low) & (stars.period <= high))
@@ -119,17 +123,17 @@ def test_draw_shapes_and_values(drawn, name):
         assert np.all(np.abs(values) <= stars.amplitude[np.arange(50) % N, band] + 1e-9)
 
 
-@pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_catalogue_periods_are_smoothed_real_values(drawn, name):
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_catalog_periods_are_smoothed_real_values(drawn, name):
     stars = drawn[name]
-    catalogue = _catalogue(name)
-    table = catalogue.set_index("object")
+    catalog = _catalog(name)
+    table = catalog.set_index("object")
     source = table.loc[stars.labels["ogle_id"], "period"].to_numpy()  # rows without V skipped
     offset = np.abs(np.log10(stars.period / source))
-    assert np.all(offset <= 5 * _bandwidth(catalogue, "period"))  # the kernel's width
+    assert np.all(offset <= 5 * _bandwidth(catalog, "period"))  # the kernel's width
     assert np.all(offset > 0)  # no exact copies
     assert stats.ks_2samp(stars.period, table["period"]).pvalue > 0.01
-    # never outside the catalogue's periods (reflected at its ends)
+    # never outside the catalog's periods (reflected at its ends)
     assert table["period"].min() <= stars.period.min()
     assert stars.period.max() <= table["period"].max()
 
@@ -142,13 +146,13 @@ def test_bluer_bands_vary_more(drawn, name):
 
 
 @pytest.mark.parametrize("name", ["DSCT", "ACEP_F", "T2CEP_WVir", "RRc"])
-def test_single_mode_shape_and_i_amplitude_are_near_the_catalogue_star(drawn, name):
+def test_single_mode_shape_and_i_amplitude_are_near_the_catalog_star(drawn, name):
     stars = drawn[name]
-    catalogue = _catalogue(name)
+    catalog = _catalog(name)
     phase = np.arange(400) / 400
     order = 2 if name == "DSCT" else 3
     for star in range(10):
-        row = catalogue.set_index("object").loc[stars.labels["ogle_id"][star]]
+        row = catalog.set_index("object").loc[stars.labels["ogle_id"][star]]
         time = phase * stars.period[star]
         fits = [
             fit_fourier(
@@ -165,18 +169,18 @@ def test_single_mode_shape_and_i_amplitude_are_near_the_catalogue_star(drawn, na
             if expected == 0:  # a harmonic OGLE did not detect stays absent
                 assert r < 1e-6
                 continue
-            assert abs(r - expected) <= 5 * _bandwidth(catalogue, f"R{k}1")
+            assert abs(r - expected) <= 5 * _bandwidth(catalog, f"R{k}1")
             turn = np.angle(np.exp(1j * (p - row[f"phi{k}1"])))
-            assert abs(turn) <= 5 * _bandwidth(catalogue, f"phi{k}1")
+            assert abs(turn) <= 5 * _bandwidth(catalog, f"phi{k}1")
         # the amplitude interpolated to Cousins I is OGLE's I amplitude, smoothed
         at_i = at_wavelengths(
             LSST_WAVELENGTH, stars.amplitude[star], [JOHNSON_COUSINS_WAVELENGTH["I"]]
         )
         offset = abs(np.log10(at_i[0] / row["amp_I"]))
-        assert offset <= 5 * _bandwidth(catalogue, "amp_I") + 0.01
+        assert offset <= 5 * _bandwidth(catalog, "amp_I") + 0.01
 
 
-def test_rrd_is_two_modes_with_the_catalogue_periods(drawn):
+def test_rrd_is_two_modes_with_the_catalog_periods(drawn):
     stars = drawn["RRd"]
     table = load_ogle3("RRd").set_index("object").loc[stars.labels["ogle_id"]]
     np.testing.assert_allclose(  # the smoothing keeps each star's period ratio
@@ -229,8 +233,8 @@ def test_classical_cepheid_amplitude_ratios_follow_yoachim(drawn):
     assert np.median(drawn["CEP_1O"].period) < np.median(stars.period)
 
 
-def test_colours_follow_temperatures(drawn):
-    g_r = {name: np.median(drawn[name].colours[:, 1]) for name in MAIN}
+def test_colors_follow_temperatures(drawn):
+    g_r = {name: np.median(drawn[name].colors[:, 1]) for name in MAIN}
     assert g_r["DSCT"] < g_r["RRd"] < g_r["T2CEP_WVir"]  # hotter is bluer
     assert teff_from_vi([0.70], 0.0)[0] == pytest.approx(5740, abs=10)  # the Sun
 
@@ -342,7 +346,7 @@ def test_fourier_convention_is_ogles_on_real_rrab_stars(shared_data):
 
 def test_rrc_are_the_ogle_stars_not_two_templates(drawn):
     stars = drawn["RRc"]
-    table = _catalogue("RRc")
+    table = _catalog("RRc")
     assert set(stars.labels["ogle_id"]) <= set(table["object"])
     assert len(set(stars.labels["ogle_id"])) > 0.9 * N  # 4877 stars to draw from
     # diverse shapes: the fitted R21 of 200 stars in r
@@ -353,19 +357,19 @@ def test_rrc_are_the_ogle_stars_not_two_templates(drawn):
     ]
     assert len(np.unique(np.round(r21, 3))) > 100
     assert np.median(r21) == pytest.approx(np.median(table["R21"]), abs=0.03)
-    # amplitudes and colours like the catalogue's (OGLE's I amplitude: 0.02-0.7 mag)
+    # amplitudes and colors like the catalog's (OGLE's I amplitude: 0.02-0.7 mag)
     at_i = at_wavelengths(LSST_WAVELENGTH, stars.amplitude, [JOHNSON_COUSINS_WAVELENGTH["I"]])
     assert stats.ks_2samp(at_i[:, 0], table["amp_I"]).pvalue > 0.01
     assert np.all((at_i > 0.01) & (at_i < 1.0))
-    real = colours_from_vi(table["V"], table["I"], -1.5)[:, 1]
-    assert np.median(stars.colours[:, 1]) == pytest.approx(np.median(real), abs=0.02)
+    real = colors_from_vi(table["V"], table["I"], -1.5)[:, 1]
+    assert np.median(stars.colors[:, 1]) == pytest.approx(np.median(real), abs=0.02)
     # first overtones: shorter periods and smaller amplitudes than RRab stars
     rrab = rrlyrae.MODELS["RRab"].draw(N, np.random.default_rng(3))
     assert np.median(stars.period) < 0.75 * np.median(rrab.period)
     assert np.median(stars.amplitude[:, 1]) < np.median(rrab.amplitude[:, 1])
 
 
-# The smoothed bootstrap of the catalogue rows (tvs_classifier._pulsation.resample)
+# The smoothed bootstrap of the catalog rows (tvs_classifier.simulation._pulsation.resample)
 
 
 def _smoothed(kind, n, seed, subtype=None):
@@ -402,7 +406,7 @@ def test_smoothed_resampling_stays_physical(kind, subtype):
         undetected = source[ratio] == 0
         assert (rows.loc[undetected, [ratio, phase]] == 0).all().all()
         assert (rows.loc[~undetected, ratio] != source.loc[~undetected, ratio]).mean() > 0.9
-    # the colour is smoothed, I kept; identifiers and subtypes are the source rows'
+    # the color is smoothed, I kept; identifiers and subtypes are the source rows'
     np.testing.assert_array_equal(rows["I"], source["I"])
     vi = rows["V"] - rows["I"]
     assert vi.std() == pytest.approx((pool["V"] - pool["I"]).std(), rel=0.15)
@@ -416,7 +420,7 @@ def test_smoothed_resampling_stays_physical(kind, subtype):
 
 
 @pytest.mark.parametrize("column", ["period", "amp_I", "R21"])
-def test_smoothed_spread_is_the_catalogues(column):
+def test_smoothed_spread_is_the_catalogs(column):
     table, rows = _smoothed("RRc", 5000, 2)
     pool = table.dropna(subset=COLUMNS)
     transform = np.log10 if column != "R21" else np.asarray
@@ -428,8 +432,8 @@ def test_smoothed_spread_is_the_catalogues(column):
     )
 
 
-def test_small_catalogues_no_longer_repeat(drawn):
-    table, plain = _catalogue("ACEP_1O"), drawn["ACEP_1O"]
+def test_small_catalogs_no_longer_repeat(drawn):
+    table, plain = _catalog("ACEP_1O"), drawn["ACEP_1O"]
     assert len(table) == 20  # ACep_1O stars with V
     assert len(np.unique(plain.period)) == N  # every draw its own star
     assert len(np.unique(plain.amplitude[:, 3])) == N

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tvs_classifier.io.readers import read_light_curve_files, read_light_curves, read_table
+from tvs_classifier.io.rubin import AB_ZEROPOINT_NJY, from_dp1, is_dp1_table, njy_to_ab_mag
 from tvs_classifier.lightcurves import LightCurveError
-from tvs_classifier.readers import read_light_curve_files, read_light_curves, read_table
-from tvs_classifier.rubin import AB_ZEROPOINT_NJY, from_dp1, is_dp1_table, njy_to_ab_mag
 
 
 @pytest.mark.parametrize("name", ["lc.csv", "lc.csv.gz", "lc.parquet"])
@@ -137,7 +137,7 @@ def test_bad_files_name_the_problem(tmp_path):
         read_light_curves(jd)
     text = tmp_path / "text.csv"
     text.write_text("object_id,mjd,band,mag,mag_err\nA,1.0,g,bright,0.1\n")
-    with pytest.raises(LightCurveError, match="'mag' must be numeric"):
+    with pytest.raises(LightCurveError, match="column 'mag' row 0: 'bright' is not a number"):
         read_light_curves(text)
 
 
@@ -197,7 +197,7 @@ def nested_frame(nested_name="diaSource", sources=None):
 
 
 def test_nested_dp1_frame_is_converted():
-    from tvs_classifier.readers import from_nested
+    from tvs_classifier.io.readers import from_nested
 
     lcs = from_nested(nested_frame())
     assert lcs.object_ids.tolist() == [21, 23]
@@ -208,7 +208,7 @@ def test_nested_dp1_frame_is_converted():
 
 
 def test_nested_magnitudes_with_renames_and_errors():
-    from tvs_classifier.readers import from_nested
+    from tvs_classifier.io.readers import from_nested
 
     lc = pd.DataFrame(
         {
@@ -243,7 +243,7 @@ def test_nested_magnitudes_with_renames_and_errors():
 
 
 def test_nested_forced_photometry_joins_visits():
-    from tvs_classifier.readers import from_nested
+    from tvs_classifier.io.readers import from_nested
 
     forced = pd.DataFrame(
         {"visit": [1, 2], "band": ["z", "z"], "psfFlux": [500.0, 600.0], "psfFluxErr": [5.0, 5.0]},
@@ -259,7 +259,7 @@ def test_nested_forced_photometry_joins_visits():
 @pytest.mark.slow
 def test_nested_lsdb_catalog_is_computed():
     lsdb = pytest.importorskip("lsdb")
-    from tvs_classifier.readers import from_nested
+    from tvs_classifier.io.readers import from_nested
 
     catalog = lsdb.from_dataframe(nested_frame(), ra_column="ra", dec_column="dec")
     lcs = from_nested(catalog, nested_column="diaSource")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from astropy.table import QTable, Table
 
+from tvs_classifier.io.rubin import DP1_TAP_TABLES, dp1_adql, from_dp1, query_dp1_tap
 from tvs_classifier.lightcurves import LightCurveError
-from tvs_classifier.rubin import DP1_TAP_TABLES, dp1_adql, from_dp1, query_dp1_tap
 
 
 def dp1_rows(ids=(7, 7, 8), flux_unit=None):

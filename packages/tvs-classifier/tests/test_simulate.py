@@ -8,12 +8,13 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from tvs_classifier.cadence import n_visits
+from tvs_classifier.bands import LSST_BANDS
 from tvs_classifier.cli import main
 from tvs_classifier.datasets import load_sesar2010_rrlyrae
-from tvs_classifier.extinction import LSST_EXTINCTION
-from tvs_classifier.ogle import load_ogle3
-from tvs_classifier.simulate import CLASSES, R_MAG_RANGE, SIMULATED_BANDS, simulate
+from tvs_classifier.simulation import CLASSES, R_MAG_RANGE, simulate
+from tvs_classifier.simulation.cadence import n_visits
+from tvs_classifier.simulation.extinction import LSST_EXTINCTION
+from tvs_classifier.simulation.ogle import load_ogle3
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def test_shapes_and_labels(simulated):
     lcs, labels = simulated
     assert len(lcs) == 300
     assert len(labels) == 300
-    assert lcs.bands == SIMULATED_BANDS
+    assert lcs.bands == LSST_BANDS
     assert lcs.object_ids.tolist() == labels["object_id"].tolist()
     assert np.all(lcs.n_points == sum(n_visits(3).values()))
     assert lcs.report.n_dropped == 0
@@ -41,7 +42,7 @@ def test_shapes_and_labels(simulated):
     }
     assert set(labels["class"]) == {"RRL", "constant"}
     assert labels.loc[labels["subclass"] == "constant", "period"].isna().all()
-    amps = labels[[f"amp_{b}" for b in SIMULATED_BANDS]]
+    amps = labels[[f"amp_{b}" for b in LSST_BANDS]]
     assert (amps[labels["subclass"] == "constant"] == 0).all().all()
     assert labels["mean_r"].between(*R_MAG_RANGE).all()
 
@@ -72,8 +73,8 @@ def test_periods_and_amplitudes_are_the_templates_real_values(simulated, sesar):
     assert labels.loc[labels["subclass"] == "RRc", "period"].max() < rrab["period"].median()
 
 
-def test_colours_are_the_real_stars(sesar):
-    _, labels = simulate(3, ["RRab"], seed=2024, years=1, ebv_range=None)  # own colours
+def test_colors_are_the_real_stars(sesar):
+    _, labels = simulate(3, ["RRab"], seed=2024, years=1, ebv_range=None)  # own colors
     templates, stars = sesar
     curves = templates.drop(columns="phase")
     row = labels.iloc[0]
@@ -116,8 +117,8 @@ def test_scatter_of_constant_stars_matches_errors():
         labels[["object_id", "mean_u", "mean_g", "mean_r", "mean_i", "mean_z", "mean_y"]],
         on="object_id",
     )
-    expected = table[[f"mean_{b}" for b in SIMULATED_BANDS]].to_numpy()[
-        np.arange(len(table)), pd.Categorical(table["band"], SIMULATED_BANDS).codes
+    expected = table[[f"mean_{b}" for b in LSST_BANDS]].to_numpy()[
+        np.arange(len(table)), pd.Categorical(table["band"], LSST_BANDS).codes
     ]
     pull = (table["mag"] - expected) / table["mag_err"]
     assert abs(pull.mean()) < 0.05
@@ -200,10 +201,10 @@ def test_cli_simulate_bad_input_is_one_line(tmp_path, capsys, args):
     assert not list(tmp_path.glob(".*"))  # no temporary file left
 
 
-# Interstellar reddening (tvs_classifier.extinction)
+# Interstellar reddening (tvs_classifier.simulation.extinction)
 
 
-def test_reddening_changes_only_the_colours():
+def test_reddening_changes_only_the_colors():
     classes = ["RRab", "constant", "EC", "DSCT"]
     lcs, labels = simulate(16, classes, seed=31, years=1)
     own_lcs, own = simulate(16, classes, seed=31, years=1, ebv_range=None)
@@ -212,7 +213,7 @@ def test_reddening_changes_only_the_colours():
     for subclass in classes:  # every subclass is reddened, constant stars too
         assert (labels.loc[labels["subclass"] == subclass, "ebv"] > 0).all()
     # the same stars, times and noise draws: only the mean magnitudes differ
-    means = [f"mean_{b}" for b in SIMULATED_BANDS]
+    means = [f"mean_{b}" for b in LSST_BANDS]
     pd.testing.assert_frame_equal(
         labels.drop(columns=[*means, "ebv"]), own.drop(columns=[*means, "ebv"])
     )
@@ -220,7 +221,7 @@ def test_reddening_changes_only_the_colours():
         lcs.table[["object_id", "mjd", "band"]], own_lcs.table[["object_id", "mjd", "band"]]
     )
     np.testing.assert_array_equal(labels["mean_r"], own["mean_r"])
-    ratio = LSST_EXTINCTION - LSST_EXTINCTION[SIMULATED_BANDS.index("r")]
+    ratio = LSST_EXTINCTION - LSST_EXTINCTION[LSST_BANDS.index("r")]
     np.testing.assert_allclose(
         labels[means].to_numpy() - own[means].to_numpy(),
         labels["ebv"].to_numpy()[:, None] * ratio,

@@ -1,15 +1,16 @@
-"""The training pipeline: splits, fit, calibration, metrics, export and loading."""
+"""The training pipeline: splits, fit, calibration, metrics, saving and loading."""
 
+import hashlib
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier import model as model_module
-from tvs_classifier.model import CARD_FILE, MODEL_FILE, ModelError, load_classifier
-from tvs_classifier.simulate import simulate
-from tvs_classifier.training import export, stratified_split, train, training_periods
+from tvs_classifier import simulate
+from tvs_classifier.classifier import trained as trained_module
+from tvs_classifier.classifier.trained import CARD_FILE, MODEL_FILE, ModelError, load_classifier
+from tvs_classifier.classifier.training import stratified_split, train, training_periods
 
 SUBCLASSES = ["RRab", "RRc", "constant"]
 TINY = {"image_size": (16, 32), "filters": (2, 2, 2), "batch_size": 32, "progress": False}
@@ -33,7 +34,7 @@ def trained(data):
 
 @pytest.fixture(scope="module")
 def folder(trained, tmp_path_factory):
-    return export(trained, tmp_path_factory.mktemp("model") / "clf")
+    return trained.save(tmp_path_factory.mktemp("model") / "clf")
 
 
 def test_stratified_split_is_disjoint_complete_and_stratified():
@@ -95,7 +96,22 @@ def test_training_is_reproducible_by_seed(data, trained):
     assert again.temperature == trained.temperature
 
 
-def test_export_and_load_give_the_same_predictions(trained, folder, data):
+def test_saved_card_is_the_trained_card_with_version_and_checksum(trained, folder):
+    assert trained.version == "unsaved"  # no placeholder version before it is saved
+    assert "model_version" not in trained.card
+    saved = json.loads((folder / CARD_FILE).read_text())
+    expected = json.loads(json.dumps(trained.model_card()))  # as JSON stores it
+    assert set(saved) == set(expected) | {"model_sha256"}
+    for key in expected:
+        if key != "model_version":
+            assert saved[key] == expected[key], key
+    digest = hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
+    assert saved["model_sha256"] == digest
+    assert saved["model_version"] == f"tvs-cnn-{digest[:12]}"
+    assert load_classifier(folder).model_card() == saved
+
+
+def test_save_and_load_give_the_same_predictions(trained, folder, data):
     light_curves, _, periods = data
     assert {p.name for p in folder.iterdir()} == {
         "model.keras",
@@ -134,8 +150,6 @@ def test_truncated_model_file_is_refused(copy_of):
 
 
 def test_truncated_model_with_matching_checksum_is_refused_by_keras(copy_of):
-    import hashlib
-
     data = (copy_of / MODEL_FILE).read_bytes()[:1000]
     (copy_of / MODEL_FILE).write_bytes(data)
     card = json.loads((copy_of / CARD_FILE).read_text())
@@ -169,13 +183,13 @@ def test_missing_file_or_folder(copy_of, tmp_path):
 
 
 def test_no_default_model_installed(monkeypatch, tmp_path):
-    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", tmp_path / "model")
-    with pytest.raises(ModelError, match="no default model is installed"):
+    monkeypatch.setattr(trained_module, "DEFAULT_MODEL_DIR", tmp_path / "model")
+    with pytest.raises(ModelError, match="default model is missing from this installation"):
         load_classifier()
 
 
 def test_default_model_is_loaded_when_installed(monkeypatch, folder):
-    monkeypatch.setattr(model_module, "DEFAULT_MODEL_DIR", folder)
+    monkeypatch.setattr(trained_module, "DEFAULT_MODEL_DIR", folder)
     assert load_classifier().version.startswith("tvs-cnn-")
 
 

@@ -1,4 +1,14 @@
-"""Per-object inputs given in several forms, aligned with a `LightCurves`' objects."""
+"""Per-object inputs given in several forms, aligned with a `LightCurves`' objects.
+
+Examples
+--------
+>>> import pandas as pd
+>>> table = pd.DataFrame(
+...     {"object_id": ["a", "b"], "mjd": 1.0, "band": "g", "mag": 15.0, "mag_err": 0.1}
+... )
+>>> aligned_periods(LightCurves.from_table(table), {"b": 0.5}).tolist()
+[nan, 0.5]
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,14 @@
 A group is an integer code per row, ``0 <= code < n_groups`` (for example
 ``object * n_bands + band``). Rows with a negative code are ignored. Empty groups
 give NaN.
+
+Examples
+--------
+>>> group = group_index(np.array([0, 0, 1, 1]), np.array([0, 1, 0, -1]), n_bands=2)
+>>> group.tolist()
+[0, 1, 2, -1]
+>>> group_mean(np.array([1.0, 2.0, 3.0, 4.0]), group, 4).tolist()
+[1.0, 2.0, 3.0, nan]
 """
 
 from __future__ import annotations

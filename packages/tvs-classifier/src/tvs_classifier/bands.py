@@ -1,10 +1,10 @@
-"""Band names: LSST's six bands normalised to ``u g r i z y``, every other name kept.
+"""Band names: LSST's six bands normalized to ``u g r i z y``, every other name kept.
 
 A light curve's band column may spell LSST's bands in many ways (``"g"``,
-``"LSST_g"``, ``"lsst-g"``, ``"LSST g"``). They are all normalised to the bare
+``"LSST_g"``, ``"lsst-g"``, ``"LSST g"``). They are all normalized to the bare
 lower-case letter. Bare *upper-case* letters are deliberately **not** taken as
 LSST bands: ``"G"`` is Gaia's broad band and ``"U"``, ``"R"``, ``"I"`` are
-Johnson-Cousins bands in most variable-star catalogues, so they are kept as given.
+Johnson-Cousins bands in most variable-star catalogs, so they are kept as given.
 Names from other surveys (``"ztf_g"``, ``"R_E"``) are kept as given as well, so
 that their light curves are never mistaken for LSST photometry.
 
@@ -21,16 +21,21 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["LSST_BANDS", "normalize_band", "normalize_bands"]
+__all__ = ["LSST_BANDS", "LSST_WAVELENGTH", "normalize_band", "normalize_bands"]
 
-#: LSST's six bands, blue to red: the channel order of images and features.
+#: LSST's six bands, blue to red: the channel order of images and features and the
+#: order of every band axis of the simulator.
 LSST_BANDS: tuple[str, ...] = ("u", "g", "r", "i", "z", "y")
+
+#: Mean wavelengths (nm) of the LSST u g r i z y total throughputs (lsst/throughputs
+#: 1.9), to 5 nm; precise enough for interpolating smooth trends in wavelength.
+LSST_WAVELENGTH: np.ndarray = np.array([370.0, 480.0, 620.0, 755.0, 870.0, 970.0])
 
 _PREFIXED_LSST = re.compile(r"^lsst[\s_\-.:/]*([ugrizy])$", re.IGNORECASE)
 
 
 def normalize_band(name: object, band_map: Mapping[str, str] | None = None) -> str:
-    """Return the normalised name of one band.
+    """Return the normalized name of one band.
 
     Parameters
     ----------
@@ -38,7 +43,7 @@ def normalize_band(name: object, band_map: Mapping[str, str] | None = None) -> s
         The band as given (converted with ``str``; surrounding spaces are removed).
     band_map : mapping of str to str, optional
         Explicit renames applied first, e.g. ``{"SDSS_g": "g"}`` to treat SDSS g as
-        LSST g. Values are normalised too.
+        LSST g. Values are normalized too.
 
     Returns
     -------
@@ -73,7 +78,7 @@ def normalize_band(name: object, band_map: Mapping[str, str] | None = None) -> s
 def normalize_bands(
     names: Sequence[object] | np.ndarray, band_map: Mapping[str, str] | None = None
 ) -> np.ndarray:
-    """Normalise an array of band names (each distinct name is parsed once).
+    """Normalize an array of band names (each distinct name is parsed once).
 
     Parameters
     ----------
@@ -85,7 +90,7 @@ def normalize_bands(
     Returns
     -------
     ndarray of object
-        The normalised names, in the input order.
+        The normalized names, in the input order.
 
     Examples
     --------

@@ -1,51 +1,40 @@
 """The ``tvs-classifier`` command line.
 
-Subcommands:
+The command line only parses arguments and calls the library; each subcommand is one
+or two of its functions. Subcommands:
 
 ``demo --output DIR``
-    Read the ZTF light curves bundled with the package, find their periods, and write
-    a table of the periods and a figure of the folded light curves next to the images
-    the classifier sees. When a default model is installed, also classify them
-    (``classification.csv``; ZTF g, r taken as LSST g, r); otherwise say that none is.
+    Read the ZTF light curves bundled with the package, find their periods, classify
+    them with the default model (ZTF g, r taken as LSST g, r) and write the tables and
+    a figure of the folded light curves next to the images the classifier sees
+    (`tvs_classifier.demo.run_demo`).
 
 ``simulate -n N -o OUTPUT.parquet [--seed S] [--years Y]``
-    Simulate N labelled LSST light curves of every subclass `tvs_classifier.simulate`
+    Simulate N labelled LSST light curves of every subclass `tvs_classifier.simulation`
     knows and write them as one long Parquet table with the
     labels ``class, subclass, period`` on every row. The file is written whole or not
     at all; its metadata records the version, seed and survey length.
 
 ``train DATASET.parquet -o MODEL_DIR [--seed S] [--epochs E] [--bands g,r,...] ...``
     Train, calibrate and evaluate the classifier on a table written by ``simulate``
-    (see `tvs_classifier.training`) and export it to MODEL_DIR.
+    (see `tvs_classifier.classifier.training`) and save it to MODEL_DIR.
 
 ``classify INPUT -o OUTPUT [--period-col COL] [--bands g,r] [--band-map ztf_g=g] [--model DIR]``
     Classify the light curves of a CSV or Parquet long table (``object_id, mjd,
     band, mag, mag_err`` or Rubin DP1's names) and write one row per object (CSV or
-    Parquet by OUTPUT's suffix; see `tvs_classifier.classify`).
+    Parquet by OUTPUT's suffix; see `tvs_classifier.classifier.classify`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from ._version import VERSION
 
 __all__ = ["main"]
-
-#: Printed wherever a class would be: nothing is predicted before a model is trained.
-NO_MODEL_MESSAGE = (
-    "classification is not available yet: no trained model ships with "
-    f"tvs-classifier {__version__} (periods, images and features only)"
-)
-
-#: Period search of the demo: from delta Scuti (hours) to the ~1-year ZTF baseline.
-_DEMO_SEARCH = {"min_period": 0.05, "samples_per_peak": 5.0}
-#: ZTF's g and r taken as LSST's when the demo classifies (an approximation).
-_DEMO_BAND_MAP = {"ztf_g": "g", "ztf_r": "r"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     PosixPath('out')
     """
     parser = argparse.ArgumentParser(prog="tvs-classifier", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser(
         "demo",
@@ -67,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     simulate = sub.add_parser(
         "simulate",
-        help="simulate labelled LSST light curves of the subclasses in tvs_classifier.simulate",
+        help="simulate labelled LSST light curves of the subclasses in tvs_classifier.simulation",
     )
     simulate.add_argument("-n", type=int, required=True, help="number of light curves")
     simulate.add_argument("-o", "--output", type=Path, required=True, help="output Parquet file")
@@ -144,380 +133,108 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            return run_demo(args.output, progress=not args.no_progress)
-        if args.command == "simulate":
-            return run_simulate(args.n, args.output, seed=args.seed, years=args.years)
-        if args.command == "train":
-            return run_train(
-                args.dataset,
-                args.output,
-                seed=args.seed,
-                epochs=args.epochs,
-                batch_size=args.batch_size,
-                patience=args.patience,
-                bands=args.bands,
-                image_size=args.image_size,
-                progress=not args.no_progress,
-            )
-        if args.command == "classify":
-            return run_classify(
-                args.input,
-                args.output,
-                period_col=args.period_col,
-                bands=args.bands,
-                band_map=args.band_map,
-                model=args.model,
-                batch_size=args.batch_size,
-                progress=not args.no_progress,
-            )
+        return _COMMANDS[args.command](args)
     except (ValueError, OSError) as error:
         print(f"tvs-classifier: error: {error}", file=sys.stderr)
         return 1
-    return 2  # pragma: no cover - argparse rejects unknown commands
 
 
-def run_demo(output: Path, *, progress: bool = True) -> int:
-    """Periods, images and a figure of the bundled ZTF sample, written to ``output``.
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
 
-    Writes ``periods.csv`` (object, label, catalogue and found periods, false-alarm
-    probability, numbers of points), ``folded_light_curves.png`` and ``summary.json``
-    (versions, validation report, period agreement). Files are written whole or not
-    at all.
-
-    Parameters
-    ----------
-    output : Path
-        Output folder (created if needed).
-    progress : bool
-        Show a progress bar during the period search.
-
-    Returns
-    -------
-    int
-        0 on success.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> run_demo(Path(tempfile.mkdtemp()), progress=False)  # doctest: +SKIP
-    0
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from ._output import write_atomic
-    from .datasets import ALERCE_ZTF_SAMPLE, load_alerce_ztf_sample
-    from .images import render_images
-    from .model import CARD_FILE, DEFAULT_MODEL_DIR
-    from .periods import find_periods
-    from .plotting import plot_gallery
-
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
-    light_curves, labels = load_alerce_ztf_sample()
-    print(f"tvs-classifier demo: {ALERCE_ZTF_SAMPLE}: {light_curves.report.summary()}")
-    found = find_periods(light_curves, progress=progress, **_DEMO_SEARCH)
-    table = labels.merge(found, on="object_id", how="right")
-    ratio = table["period"] / table["catalogue_period"]
-    table["agrees_with_catalogue"] = np.where(
-        table["catalogue_period"].notna(), np.abs(ratio - 1.0) < 0.01, None
-    )
-    columns = [
-        "object_id",
-        "label",
-        "catalogue_class",
-        "catalogue_period",
-        "period",
-        "period_err",
-        "false_alarm_probability",
-        "period_source",
-        "n_points",
-        "n_bands",
-        "agrees_with_catalogue",
-        "flag",
-    ]
-    table = table[columns]
-    images = render_images(light_curves, found, bands=("ztf_g", "ztf_r"))
-    figure = plot_gallery(
-        light_curves,
-        found,
-        images,
-        labels=dict(zip(labels["object_id"], labels["label"], strict=True)),
-        columns=3,
-    )
-    with_catalogue = table["catalogue_period"].notna()
-    agree = int(table.loc[with_catalogue, "agrees_with_catalogue"].sum())
-    summary = {
-        "tvs_classifier_version": __version__,
-        "data": ALERCE_ZTF_SAMPLE,
-        "validation": light_curves.report.summary(),
-        "period_search": _DEMO_SEARCH | {"max_period": "baseline"},
-        "periods_within_1pct_of_catalogue": f"{agree} of {int(with_catalogue.sum())}",
-        "classification": NO_MODEL_MESSAGE,
-    }
-    classified = None
-    if (DEFAULT_MODEL_DIR / CARD_FILE).is_file():
-        from .classify import classify
-
-        classified = classify(
-            light_curves, found, band_map=_DEMO_BAND_MAP, progress=progress
-        ).merge(labels[["object_id", "label"]], on="object_id", how="left")
-        summary["classification"] = {
-            "model_version": str(classified["model_version"].iloc[0]),
-            "band_map": _DEMO_BAND_MAP,
-            "class_counts": classified["class"].value_counts().to_dict(),
-        }
-        write_atomic(
-            output / "classification.csv", lambda path: classified.to_csv(path, index=False)
-        )
-    write_atomic(output / "periods.csv", lambda path: table.to_csv(path, index=False))
-    write_atomic(
-        output / "folded_light_curves.png",
-        lambda path: figure.savefig(path, dpi=80, format="png"),
-    )
-    plt.close(figure)
-    write_atomic(
-        output / "summary.json", lambda path: path.write_text(json.dumps(summary, indent=2) + "\n")
-    )
+    summary = run_demo(args.output, progress=not args.no_progress)
+    print(f"tvs-classifier demo: {summary['data']}: {summary['validation']}")
     print(
-        f"periods found for {int(table['period'].notna().sum())} of {len(table)} objects; "
-        f"{agree} of {int(with_catalogue.sum())} within 1 % of the catalogue period"
+        f"periods found for {summary['n_periods_found']} of {summary['n_objects']} objects; "
+        f"{summary['periods_within_1pct_of_catalog']} within 1 % of the catalog period"
     )
-    if classified is None:
-        print(f"wrote periods.csv, folded_light_curves.png and summary.json to {output}")
-        print(f"NOTE: {NO_MODEL_MESSAGE}.")
-    else:
-        print(
-            f"classified {int(classified['class'].notna().sum())} of {len(classified)} objects "
-            f"with model {classified['model_version'].iloc[0]}"
-        )
-        print(
-            "wrote periods.csv, classification.csv, folded_light_curves.png and "
-            f"summary.json to {output}"
-        )
+    classification = summary["classification"]
+    print(
+        f"classified {classification['n_classified']} of {summary['n_objects']} objects "
+        f"with model {classification['model_version']}"
+    )
+    names = ", ".join(Path(path).name for path in summary["files"])
+    print(f"wrote {names} to {args.output}")
     return 0
 
 
-def run_simulate(n: int, output: Path, *, seed: int | None = None, years: float = 10.0) -> int:
-    """Simulate ``n`` labelled LSST light curves and write them to ``output`` (Parquet).
+def _simulate(args: argparse.Namespace) -> int:
+    from .io.writers import check_output, write_labelled
+    from .simulation import simulate
 
-    One long table, ``object_id, mjd, band, mag, mag_err, class, subclass, period``;
-    the Parquet metadata key ``tvs_classifier`` holds the version, ``n``, seed and
-    years as JSON. Written whole or not at all.
-
-    Parameters
-    ----------
-    n : int
-        Number of light curves.
-    output : Path
-        Output file; must end in ``.parquet``; its folder must exist.
-    seed : int, optional
-        Random seed.
-    years : float
-        Survey length in years.
-
-    Returns
-    -------
-    int
-        0 on success.
-
-    Raises
-    ------
-    ValueError
-        For a bad ``n``, ``years`` or output name.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> run_simulate(2, Path(tempfile.mkdtemp()) / "sim.parquet", seed=1, years=1)
-    wrote 2 light curves (86 points) to ...sim.parquet
-    0
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from ._output import write_atomic
-    from .simulate import simulate
-
-    output = Path(output)
-    if output.suffix != ".parquet":
-        raise ValueError(f"output must be a .parquet file, not {str(output)!r}")
-    if not output.parent.is_dir():
-        raise ValueError(f"output folder {str(output.parent)!r} does not exist")
-    light_curves, labels = simulate(n, seed=seed, years=years)
-    table = light_curves.table.merge(
-        labels[["object_id", "class", "subclass", "period"]], on="object_id", how="left"
-    )
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
-    metadata = {"tvs_classifier_version": __version__, "n": n, "seed": seed, "years": years}
-    arrow = arrow.replace_schema_metadata(
-        (arrow.schema.metadata or {}) | {b"tvs_classifier": json.dumps(metadata).encode()}
-    )
-    write_atomic(output, lambda path: pq.write_table(arrow, path))
-    print(f"wrote {len(light_curves)} light curves ({len(table)} points) to {output}")
+    output = check_output(args.output, (".parquet",))
+    light_curves, labels = simulate(args.n, seed=args.seed, years=args.years)
+    metadata = {
+        "tvs_classifier_version": VERSION,
+        "n": args.n,
+        "seed": args.seed,
+        "years": args.years,
+    }
+    write_labelled(light_curves, labels, output, metadata=metadata)
+    n_points = int(light_curves.n_points.sum())
+    print(f"wrote {len(light_curves)} light curves ({n_points} points) to {output}")
     return 0
 
 
-def run_train(
-    dataset: Path,
-    output: Path,
-    *,
-    seed: int = 0,
-    epochs: int = 50,
-    batch_size: int = 64,
-    patience: int = 8,
-    bands: Sequence[str] | None = None,
-    image_size: tuple[int, int] = (32, 64),
-    progress: bool = True,
-) -> int:
-    """Train a classifier on a table written by ``simulate`` and export it to ``output``.
-
-    Parameters
-    ----------
-    dataset : Path
-        Long Parquet table ``object_id, mjd, band, mag, mag_err, class, subclass,
-        period`` (labels repeated on every row).
-    output : Path
-        Model folder (`tvs_classifier.training.export`).
-    seed, epochs, batch_size, patience, bands, image_size, progress
-        As in `tvs_classifier.training.train` (``bands`` None: LSST's six).
-
-    Returns
-    -------
-    int
-        0 on success.
-
-    Raises
-    ------
-    ValueError
-        For a file without labels or an invalid table.
-    """
+def _train(args: argparse.Namespace) -> int:
     from .bands import LSST_BANDS
-    from .lightcurves import LightCurves
-    from .readers import read_table
-    from .training import LABEL_COLUMNS, export, train
+    from .classifier.training import train
+    from .io.readers import read_labelled
 
-    table = read_table(dataset)
-    missing = [name for name in LABEL_COLUMNS if name not in table.columns]
-    if missing:
-        raise ValueError(
-            f"{dataset}: no label column(s) {missing}; give a table written by "
-            "'tvs-classifier simulate'"
-        )
-    labels = table[list(LABEL_COLUMNS)].drop_duplicates("object_id")
-    light_curves = LightCurves.from_table(table)
+    light_curves, labels = read_labelled(args.dataset)
     classifier = train(
         light_curves,
         labels,
-        bands=tuple(bands or LSST_BANDS),
-        image_size=image_size,
-        epochs=epochs,
-        batch_size=batch_size,
-        patience=patience,
-        seed=seed,
+        bands=args.bands or LSST_BANDS,
+        image_size=args.image_size,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        patience=args.patience,
+        seed=args.seed,
         description={
-            "file": Path(dataset).name,
+            "file": Path(args.dataset).name,
             "n_objects": len(light_curves),
             "n_points": int(light_curves.n_points.sum()),
             "subclass_counts": labels["subclass"].value_counts().sort_index().to_dict(),
         },
-        progress=progress,
+        progress=not args.no_progress,
     )
-    export(classifier, output)
+    folder = classifier.save(args.output)
     metrics = classifier.card["metrics"]
     print(
         f"trained on {classifier.card['splits']} objects; test accuracy "
         f"{metrics['subclass']['accuracy']:.3f} (subclass), {metrics['class']['accuracy']:.3f} "
-        f"(class); temperature {classifier.temperature:.3g}; wrote {output}"
+        f"(class); temperature {classifier.temperature:.3g}; wrote {folder}"
     )
     return 0
 
 
-def run_classify(
-    input: Path,
-    output: Path,
-    *,
-    period_col: str | None = None,
-    bands: Sequence[str] | None = None,
-    band_map: dict[str, str] | None = None,
-    model: Path | None = None,
-    batch_size: int = 4096,
-    progress: bool = True,
-) -> int:
-    """Classify the light curves of a CSV or Parquet file and write one row per object.
+def _classify(args: argparse.Namespace) -> int:
+    from .classifier.classify import classify
+    from .classifier.trained import load_classifier
+    from .io.readers import read_light_curves, read_periods
+    from .io.writers import check_output, write_table
 
-    Parameters
-    ----------
-    input : Path
-        Long table ``object_id, mjd, band, mag, mag_err``, or DP1's
-        ``diaObjectId, midpointMjdTai, band, psfFlux, psfFluxErr`` (nJy).
-    output : Path
-        ``.csv`` or ``.parquet``; written whole or not at all.
-    period_col : str, optional
-        Column of known periods (days), per row or per object (one value per object).
-    bands, band_map, batch_size, progress
-        As in `tvs_classifier.classify.classify`.
-    model : Path, optional
-        Model folder; the installed default model if omitted.
-
-    Returns
-    -------
-    int
-        0 on success.
-
-    Raises
-    ------
-    ValueError
-        For an unknown output suffix, a missing period column, several periods for
-        one object, an invalid table or a missing model.
-    """
-    from ._output import write_atomic
-    from .classify import classify
-    from .lightcurves import LightCurves
-    from .model import load_classifier
-    from .readers import read_table
-    from .rubin import from_dp1, is_dp1_table
-
-    output = Path(output)
-    if output.suffix not in (".csv", ".parquet"):
-        raise ValueError(f"output must end in .csv or .parquet, not {str(output)!r}")
-    if not output.parent.is_dir():
-        raise ValueError(f"output folder {str(output.parent)!r} does not exist")
-    classifier = load_classifier(model)
-    table = read_table(input)
-    dp1 = is_dp1_table(table)
-    periods = None
-    if period_col is not None:
-        if period_col not in table.columns:
-            raise ValueError(f"{input}: no period column {period_col!r}")
-        id_col = "diaObjectId" if dp1 else "object_id"
-        per_object = table[[id_col, period_col]].dropna().drop_duplicates()
-        if per_object[id_col].duplicated().any():
-            raise ValueError(f"{input}: column {period_col!r} gives several periods for an object")
-        periods = per_object.set_index(id_col)[period_col].astype(float)
-    if dp1:
-        light_curves = from_dp1(table, band_map=band_map)
-    else:
-        light_curves = LightCurves.from_table(table, band_map=band_map)
+    output = check_output(args.output)
+    classifier = load_classifier(args.model)
+    light_curves = read_light_curves(args.input, band_map=args.band_map)
+    periods = None if args.period_col is None else read_periods(args.input, args.period_col)
     result = classify(
         light_curves,
         periods,
         classifier=classifier,
-        bands=bands,
-        batch_size=batch_size,
-        progress=progress,
+        bands=args.bands,
+        batch_size=args.batch_size,
+        progress=not args.no_progress,
     )
-    if output.suffix == ".csv":
-        write_atomic(output, lambda path: result.to_csv(path, index=False))
-    else:
-        write_atomic(output, lambda path: result.to_parquet(path, index=False))
+    write_table(result, output)
     n_flagged = int(result["class"].isna().sum())
     print(
         f"classified {len(result) - n_flagged} of {len(result)} objects "
         f"({n_flagged} flagged) with model {classifier.version}; wrote {output}"
     )
     return 0
+
+
+#: The function run by each subcommand.
+_COMMANDS = {"demo": _demo, "simulate": _simulate, "train": _train, "classify": _classify}

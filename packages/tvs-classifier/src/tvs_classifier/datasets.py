@@ -16,7 +16,6 @@ from importlib.resources import as_file, files
 import pandas as pd
 
 from .lightcurves import LightCurves
-from .readers import read_light_curves, read_table
 
 __all__ = ["ALERCE_ZTF_SAMPLE", "load_alerce_ztf_sample", "load_sesar2010_rrlyrae"]
 
@@ -29,7 +28,7 @@ def load_alerce_ztf_sample() -> tuple[LightCurves, pd.DataFrame]:
 
     Five each of Cepheids, delta Scuti stars, detached eclipsing binaries, long-period
     variables and RR Lyrae (ALeRCE's labels, from ASAS-SN, CRTS, LINEAR and Gaia DR2
-    catalogues); bands ``ztf_g`` and ``ztf_r``. Of the 2663 detections, validation
+    catalogs); bands ``ztf_g`` and ``ztf_r``. Of the 2663 detections, validation
     drops 12 exact copies and merges 120 repeated measurements at identical times
     (same exposure) into their partners, leaving 2531. Provenance and license:
     ``data/alerce_ztf_periodic_sample.PROVENANCE.txt``.
@@ -39,7 +38,7 @@ def load_alerce_ztf_sample() -> tuple[LightCurves, pd.DataFrame]:
     light_curves : LightCurves
         Validated light curves.
     labels : pandas.DataFrame
-        ``object_id, label, catalogue_class, catalogue_period, catalogue``.
+        ``object_id, label, catalog_class, catalog_period, catalog``.
 
     Examples
     --------
@@ -51,9 +50,9 @@ def load_alerce_ztf_sample() -> tuple[LightCurves, pd.DataFrame]:
     """
     data = files("tvs_classifier") / "data"
     with as_file(data / ALERCE_ZTF_SAMPLE) as path:
-        light_curves = read_light_curves(path)
+        light_curves = LightCurves.from_table(pd.read_csv(path, comment="#"))
     with as_file(data / ALERCE_ZTF_SAMPLE.replace(".csv", "_labels.csv")) as path:
-        labels = read_table(path)
+        labels = pd.read_csv(path)
     return light_curves, labels
 
 
@@ -67,7 +66,7 @@ def load_sesar2010_rrlyrae() -> tuple[pd.DataFrame, pd.DataFrame]:
     -------
     templates : pandas.DataFrame
         Column ``phase`` (500 steps of 0.002 from 0) and one column per template,
-        ``<id><band>`` (e.g. ``"100g"``): magnitude normalised to 0 at maximum and 1 at
+        ``<id><band>`` (e.g. ``"100g"``): magnitude normalized to 0 at maximum and 1 at
         minimum light. Ids 100-120 are RRab templates, 0 and 1 RRc.
     stars : pandas.DataFrame
         One row per Stripe 82 RR Lyrae (483): ``id, type`` (``ab`` or ``c``), period

@@ -3,7 +3,7 @@
 Per object: the decimal logarithm of the period; per band, the number of points,
 the weighted mean magnitude and the amplitude (the range between the 5th and 95th
 percentiles of the magnitudes, less sensitive to single outliers than max - min);
-and the colours between consecutive bands of ``bands`` (difference of mean
+and the colors between consecutive bands of ``bands`` (difference of mean
 magnitudes). Quantities of a band with too few points are NaN, never invented;
 `feature_matrix` turns them into model input with an explicit mask.
 
@@ -11,7 +11,7 @@ Examples
 --------
 >>> import numpy as np
 >>> import pandas as pd
->>> from tvs_classifier.lightcurves import LightCurves
+>>> from tvs_classifier import LightCurves
 >>> t = np.arange(60) * 0.37
 >>> table = pd.DataFrame(
 ...     {
@@ -56,7 +56,7 @@ def compute_features(
     periods : DataFrame, Series, mapping or array_like
         Period per object, in any form `tvs_classifier.images.render_images` accepts.
     bands : tuple of str
-        Bands to describe, in order; colours are between consecutive ones.
+        Bands to describe, in order; colors are between consecutive ones.
     min_points : int
         Fewest points for a band's mean and amplitude to be computed.
 

@@ -15,7 +15,7 @@ Examples
 --------
 >>> import numpy as np
 >>> import pandas as pd
->>> from tvs_classifier.lightcurves import LightCurves
+>>> from tvs_classifier import LightCurves
 >>> t = np.linspace(60000, 60050, 60)
 >>> table = pd.DataFrame(
 ...     {

@@ -10,7 +10,7 @@ maximum of its peak, converted to period), and a false-alarm probability (Baluev
 2008). astropy defines no false-alarm probability for the multiband periodogram; for
 several bands the value given is that of the single-band periodogram of the data with
 each band's weighted mean removed, evaluated at the periodogram peak (``fap_method =
-"baluev_band_centred"``).
+"baluev_band_centered"``).
 
 **Alias handling (period doubling).** An eclipsing binary has two minima per orbit, so
 its strongest Lomb-Scargle peak is at half the orbital period. By default
@@ -43,7 +43,7 @@ faster. The refinement of the peaks, the Fourier fits and the false-alarm probab
 do not depend on the backend.
 
 `find_periods` does this for every object of a `~tvs_classifier.lightcurves.LightCurves`
-and keeps any period given (from a broker or a catalogue) instead.
+and keeps any period given (from a broker or a catalog) instead.
 
 Examples
 --------
@@ -102,14 +102,14 @@ class PeriodResult:
         conservative uncertainty (the true error of a well-sampled, high
         signal-to-noise peak is smaller).
     power : float
-        Periodogram power at the peak (astropy's "standard" normalisation).
+        Periodogram power at the peak (astropy's "standard" normalization).
     false_alarm_probability : float
         Baluev (2008) false-alarm probability of the peak (see module notes for
         several bands).
     method : str
         ``"lomb_scargle"`` or ``"lomb_scargle_multiband"``.
     fap_method : str
-        ``"baluev"`` or ``"baluev_band_centred"``.
+        ``"baluev"`` or ``"baluev_band_centered"``.
     n_points, n_bands : int
         Measurements and bands used (bands with fewer than `MIN_BAND_POINTS`
         points are left out of the search).
@@ -625,14 +625,14 @@ def _false_alarm_probability(
     from astropy.timeseries import LombScargle
 
     unique, index = np.unique(bands, return_inverse=True)
-    centred = y
+    centered = y
     if unique.size > 1:
         weight = 1.0 / dy**2
         means = np.bincount(index, weight * y) / np.bincount(index, weight)
-        centred = y - means[index]
+        centered = y - means[index]
     if nterms != 1:
         return float("nan"), "undefined_for_nterms>1"
-    periodogram = LombScargle(t, centred, dy)
+    periodogram = LombScargle(t, centered, dy)
     power = periodogram.power(frequency)
     fap = periodogram.false_alarm_probability(
         power,
@@ -641,4 +641,4 @@ def _false_alarm_probability(
         maximum_frequency=f_max,
         samples_per_peak=samples_per_peak,
     )
-    return float(fap), "baluev" if unique.size == 1 else "baluev_band_centred"
+    return float(fap), "baluev" if unique.size == 1 else "baluev_band_centered"

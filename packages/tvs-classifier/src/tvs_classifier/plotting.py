@@ -44,7 +44,7 @@ __all__ = [
     "plot_reliability",
 ]
 
-#: Plot colours of LSST's bands (blue to red) and of ZTF's.
+#: Plot colors of LSST's bands (blue to red) and of ZTF's.
 BAND_COLORS: dict[str, str] = {
     "u": "#56b4e9",
     "g": "#008060",
@@ -61,7 +61,7 @@ _FALLBACK = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 
 
 def band_color(band: str, position: int = 0) -> str:
-    """Colour of a band: its own in `BAND_COLORS`, else one by position.
+    """Color of a band: its own in `BAND_COLORS`, else one by position.
 
     Examples
     --------
@@ -145,7 +145,7 @@ def plot_folded(
 
 
 def image_rgb(image: np.ndarray, bands: Sequence[str]) -> np.ndarray:
-    """Colour picture of a multi-channel light-curve image: each band in its colour.
+    """Color picture of a multi-channel light-curve image: each band in its color.
 
     Parameters
     ----------
@@ -167,10 +167,10 @@ def image_rgb(image: np.ndarray, bands: Sequence[str]) -> np.ndarray:
     """
     from matplotlib.colors import to_rgb
 
-    colours = np.array([to_rgb(band_color(band, k)) for k, band in enumerate(bands)])
+    colors = np.array([to_rgb(band_color(band, k)) for k, band in enumerate(bands)])
     ink = np.clip(image, 0.0, 1.0)
     total = ink.sum(axis=-1, keepdims=True)
-    mixed = (ink @ colours) / np.where(total > 0, total, 1.0)
+    mixed = (ink @ colors) / np.where(total > 0, total, 1.0)
     return np.where(total > 0, mixed, 1.0)
 
 
@@ -194,7 +194,7 @@ def plot_gallery(
     images : LightCurveImages
         Their images (from `tvs_classifier.images.render_images`).
     labels : dict, optional
-        Text (e.g. a catalogue class) per object id, added to the titles.
+        Text (e.g. a catalog class) per object id, added to the titles.
     columns : int
         Objects per row of the figure.
 
@@ -204,8 +204,8 @@ def plot_gallery(
 
     Examples
     --------
-    >>> from tvs_classifier.images import render_images
-    >>> from tvs_classifier.lightcurves import LightCurves
+    >>> from tvs_classifier import render_images
+    >>> from tvs_classifier import LightCurves
     >>> t = np.arange(30) * 0.77
     >>> table = pd.DataFrame(
     ...     {
@@ -279,12 +279,12 @@ def plot_confusion_matrix(
     Parameters
     ----------
     matrix : array_like, shape (n, n)
-        Counts (`tvs_classifier.evaluation.confusion_matrix`, or a model card's
+        Counts (`tvs_classifier.classifier.evaluation.confusion_matrix`, or a model card's
         ``confusion_matrix``).
     labels : sequence of str
         Class of each row and column.
     normalize : bool
-        Colour by the fraction of each true class (row) rather than by count.
+        Color by the fraction of each true class (row) rather than by count.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure otherwise.
     title : str, optional
@@ -345,7 +345,7 @@ def plot_reliability(
     Parameters
     ----------
     table : pandas.DataFrame
-        From `tvs_classifier.calibration.reliability` (``lower, upper, count,
+        From `tvs_classifier.classifier.calibration.reliability` (``lower, upper, count,
         confidence, accuracy``).
     ax : matplotlib.axes.Axes, optional
         Where to draw (draw several calibrations on one axes to compare).
@@ -358,7 +358,7 @@ def plot_reliability(
 
     Examples
     --------
-    >>> from tvs_classifier.calibration import reliability
+    >>> from tvs_classifier.classifier.calibration import reliability
     >>> ax = plot_reliability(reliability([[0.9, 0.1], [0.3, 0.7]], [0, 1], bins=5))
     >>> ax.get_xlabel()
     'confidence'
@@ -392,7 +392,7 @@ def plot_probabilities(
     light_curve : pandas.DataFrame
         Columns ``mjd, band, mag, mag_err`` of the object (``light_curves[id]``).
     result : pandas.Series
-        The object's row of `tvs_classifier.classify.classify` (``period`` and the
+        The object's row of `tvs_classifier.classifier.classify.classify` (``period`` and the
         ``prob_<name>`` columns, all of which are drawn; the predicted subclass and
         class in red).
     fig : matplotlib.figure.Figure, optional
@@ -435,8 +435,8 @@ def plot_probabilities(
     values = np.array([float(result[key]) for key in names])
     labels = [str(key)[len("prob_") :] for key in names]
     best = {str(result.get("subclass")), str(result.get("class"))}
-    colours = ["#d62728" if label in best else "#1f77b4" for label in labels]
-    ax_bars.barh(range(len(labels)), np.nan_to_num(values), color=colours)
+    colors = ["#d62728" if label in best else "#1f77b4" for label in labels]
+    ax_bars.barh(range(len(labels)), np.nan_to_num(values), color=colors)
     ax_bars.set_yticks(range(len(labels)), labels, fontsize="small")
     ax_bars.invert_yaxis()
     ax_bars.set_xlim(0, 1)

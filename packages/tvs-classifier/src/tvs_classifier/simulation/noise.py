@@ -63,7 +63,7 @@ def _per_band(band: ArrayLike, values: Mapping[str, float], what: str) -> np.nda
     if unknown:
         raise ValueError(
             f"no LSST {what} for band(s) {', '.join(map(repr, unknown))}; "
-            f"known bands: {' '.join(values)} (normalise names with tvs_classifier.bands)"
+            f"known bands: {' '.join(values)} (normalize names with tvs_classifier.bands)"
         )
     table = np.array([values[name] for name in unique], dtype=float)
     return table[inverse].reshape(names.shape)

@@ -1,15 +1,15 @@
-"""Training sets from a labelled catalogue: cross-match by position and magnitude.
+"""Training sets from a labelled catalog: cross-match by position and magnitude.
 
 Szklenar et al. trained their classifiers on survey light curves of stars whose
-classes a catalogue such as OGLE gives. `crossmatch` pairs the entries of such a
-catalogue (``ra, dec, class`` and optionally ``subclass, period, mag``) with survey
+classes a catalog such as OGLE gives. `crossmatch` pairs the entries of such a
+catalog (``ra, dec, class`` and optionally ``subclass, period, mag``) with survey
 objects (``object_id, ra, dec`` and optionally ``mag``, or a mean magnitude computed
 from their light curves) when they lie within ``radius`` of each other and, where both
 have a magnitude, the magnitudes agree within ``max_mag_difference``. A training set
 must not carry wrong labels, so a pairing that is not unique is left out by default
 and reported:
 
-* **matched**: one catalogue entry, one survey object;
+* **matched**: one catalog entry, one survey object;
 * **unmatched**: no survey object within the radius;
 * **magnitude outliers**: objects within the radius, but none with a magnitude that
   agrees;
@@ -20,8 +20,8 @@ and reported:
 
 The search is astropy's `~astropy.coordinates.SkyCoord.search_around_sky` (a k-d tree
 on unit vectors, so the poles and RA 0/360 need no special care), and everything after
-it is vectorised, so catalogues of 10^6 entries against 10^6 objects take seconds.
-Catalogues opened with LSDB (``lsdb.Catalog``) are matched with LSDB's own
+it is vectorised, so catalogs of 10^6 entries against 10^6 objects take seconds.
+Catalogs opened with LSDB (``lsdb.Catalog``) are matched with LSDB's own
 ``Catalog.crossmatch``, partition by partition, and resolved the same way.
 
 Coordinates are in degrees unless an astropy column carries another angular unit.
@@ -29,7 +29,7 @@ Coordinates are in degrees unless an astropy column carries another angular unit
 Examples
 --------
 >>> import pandas as pd
->>> catalogue = pd.DataFrame(
+>>> catalog = pd.DataFrame(
 ...     {
 ...         "ra": [10.0, 20.0],
 ...         "dec": [-5.0, 30.0],
@@ -46,7 +46,7 @@ Examples
 ...         "mag": [17.1, 15.2, 16.0],
 ...     }
 ... )
->>> result = crossmatch(catalogue, objects)
+>>> result = crossmatch(catalog, objects)
 >>> result.matches[["object_id", "class", "period"]].values.tolist()
 [[101, 'RRLyr', 0.55], [102, 'Cep', 5.2]]
 >>> result.statistics["matched"], result.statistics["unmatched"]
@@ -65,12 +65,12 @@ import numpy as np
 import pandas as pd
 from astropy.coordinates import SkyCoord
 
-from ._grouped import group_mean
-from .lightcurves import LightCurves
-from .readers import _is_lsdb_catalog
+from .._grouped import group_mean
+from ..io.readers import is_lsdb_catalog
+from ..lightcurves import LightCurves
 
 __all__ = [
-    "CATALOGUE_COLUMNS",
+    "CATALOG_COLUMNS",
     "OBJECT_COLUMNS",
     "CrossmatchError",
     "CrossmatchResult",
@@ -79,16 +79,16 @@ __all__ = [
     "mean_magnitudes",
 ]
 
-#: Catalogue columns: required ones first, then optional ones.
-CATALOGUE_COLUMNS: tuple[str, ...] = ("ra", "dec", "class", "subclass", "period", "mag")
+#: Catalog columns: required ones first, then optional ones.
+CATALOG_COLUMNS: tuple[str, ...] = ("ra", "dec", "class", "subclass", "period", "mag")
 
 #: Survey-object columns: required ones first, then the optional magnitude.
 OBJECT_COLUMNS: tuple[str, ...] = ("object_id", "ra", "dec", "mag")
 
 _AMBIGUOUS_POLICIES = ("drop", "nearest")
 
-#: Columns of a pair; catalogue columns of these names get a ``catalogue_`` prefix.
-_PAIR_COLUMNS = ("object_id", "catalogue_index", "separation_arcsec", "mag_difference")
+#: Columns of a pair; catalog columns of these names get a ``catalog_`` prefix.
+_PAIR_COLUMNS = ("object_id", "catalog_index", "separation_arcsec", "mag_difference")
 
 
 class CrossmatchError(ValueError):
@@ -97,24 +97,24 @@ class CrossmatchError(ValueError):
 
 @dataclass(frozen=True)
 class CrossmatchResult:
-    """Catalogue entries paired with survey objects, and what could not be paired.
+    """Catalog entries paired with survey objects, and what could not be paired.
 
     Attributes
     ----------
     matches : pandas.DataFrame
-        One row per pair used: ``object_id``, ``catalogue_index`` (the catalogue's
-        row label), ``separation_arcsec``, ``mag_difference`` (catalogue plus
+        One row per pair used: ``object_id``, ``catalog_index`` (the catalog's
+        row label), ``separation_arcsec``, ``mag_difference`` (catalog plus
         ``mag_offset`` minus object; NaN where a magnitude is missing), then the
-        catalogue's columns (``class``, ``subclass``, ``period``, ``mag``, ... ).
+        catalog's columns (``class``, ``subclass``, ``period``, ``mag``, ... ).
     ambiguous : pandas.DataFrame
         Every agreeing pair in an ambiguous group, with ``reason``
-        (``several_objects``, ``several_catalogue_entries`` or both) and ``used``
+        (``several_objects``, ``several_catalog_entries`` or both) and ``used``
         (whether ``ambiguous="nearest"`` kept it).
     outliers : pandas.DataFrame
         Pairs within the radius of the magnitude-outlier entries, whose magnitudes
         disagree.
     statistics : dict of str to int
-        ``n_catalogue``, ``n_objects``, ``candidates`` (pairs within the radius),
+        ``n_catalog``, ``n_objects``, ``candidates`` (pairs within the radius),
         ``matched``, ``unmatched``, ``magnitude_outliers``, ``ambiguous`` (entries in
         an ambiguous group) and ``ambiguous_resolved`` (of those, matched by
         ``ambiguous="nearest"``).
@@ -125,10 +125,10 @@ class CrossmatchResult:
     ...     pd.DataFrame(),
     ...     pd.DataFrame(),
     ...     pd.DataFrame(),
-    ...     {"n_catalogue": 3, "matched": 2, "unmatched": 1},
+    ...     {"n_catalog": 3, "matched": 2, "unmatched": 1},
     ... )
     >>> result.summary()
-    '3 catalogue entries: 2 matched, 1 unmatched'
+    '3 catalog entries: 2 matched, 1 unmatched'
     """
 
     matches: pd.DataFrame
@@ -144,14 +144,14 @@ class CrossmatchResult:
             for key in ("matched", "unmatched", "magnitude_outliers", "ambiguous")
             if key in stats
         ]
-        text = f"{stats.get('n_catalogue', 0)} catalogue entries: " + ", ".join(parts)
+        text = f"{stats.get('n_catalog', 0)} catalog entries: " + ", ".join(parts)
         if stats.get("ambiguous_resolved"):
             text += f" ({stats['ambiguous_resolved']} resolved to the nearest)"
         return text
 
 
 def crossmatch(
-    catalogue: Any,
+    catalog: Any,
     objects: Any,
     *,
     radius: u.Quantity | float = 1.0 * u.arcsec,
@@ -160,15 +160,15 @@ def crossmatch(
     light_curves: LightCurves | None = None,
     band: str | None = None,
     ambiguous: str = "drop",
-    catalogue_columns: Mapping[str, str] | None = None,
+    catalog_columns: Mapping[str, str] | None = None,
     object_columns: Mapping[str, str] | None = None,
     n_neighbors: int = 8,
 ) -> CrossmatchResult:
-    """Pair labelled catalogue entries with survey objects by position and magnitude.
+    """Pair labelled catalog entries with survey objects by position and magnitude.
 
     Parameters
     ----------
-    catalogue : pandas.DataFrame, astropy.table.Table or lsdb.Catalog
+    catalog : pandas.DataFrame, astropy.table.Table or lsdb.Catalog
         Columns ``ra, dec, class`` and optionally ``subclass, period, mag`` (other
         columns are carried into the matches).
     objects : pandas.DataFrame, astropy.table.Table or lsdb.Catalog
@@ -177,10 +177,10 @@ def crossmatch(
         Largest separation of a pair; a float is in arcseconds.
     max_mag_difference : Quantity, float or None
         Largest magnitude difference of a pair, once ``mag_offset`` is added to the
-        catalogue's magnitudes; None compares positions only. A pair in which either
+        catalog's magnitudes; None compares positions only. A pair in which either
         magnitude is missing is judged by position only.
     mag_offset : float
-        Added to the catalogue's magnitudes before comparing, for a catalogue in
+        Added to the catalog's magnitudes before comparing, for a catalog in
         another band (e.g. the typical OGLE I to LSST i offset of the stars matched).
     light_curves : LightCurves, optional
         Used for the objects' magnitudes when ``objects`` has no ``mag`` column
@@ -190,12 +190,12 @@ def crossmatch(
     ambiguous : {"drop", "nearest"}
         Leave ambiguous pairs out (the default, for clean labels) or keep, for each
         entry, the nearest agreeing object not claimed by a nearer entry.
-    catalogue_columns, object_columns : mapping of str to str, optional
+    catalog_columns, object_columns : mapping of str to str, optional
         Renames to the names above, e.g. ``{"RAJ2000": "ra", "Type": "class"}``.
     n_neighbors : int
-        With LSDB catalogues only: the most objects LSDB reports per entry (more
+        With LSDB catalogs only: the most objects LSDB reports per entry (more
         than one, so that ambiguity can be seen). LSDB reports only entries with an
-        object within the radius, so there ``n_catalogue`` counts those and
+        object within the radius, so there ``n_catalog`` counts those and
         ``unmatched`` is 0.
 
     Returns
@@ -211,13 +211,13 @@ def crossmatch(
 
     Examples
     --------
-    Two catalogue entries claim one object; ``"nearest"`` gives it to the nearer:
+    Two catalog entries claim one object; ``"nearest"`` gives it to the nearer:
 
-    >>> catalogue = pd.DataFrame({"ra": [0.0, 0.0004], "dec": [0.0, 0.0], "class": ["EB", "DSCT"]})
+    >>> catalog = pd.DataFrame({"ra": [0.0, 0.0004], "dec": [0.0, 0.0], "class": ["EB", "DSCT"]})
     >>> objects = pd.DataFrame({"object_id": ["a"], "ra": [359.9999], "dec": [0.0]})
-    >>> crossmatch(catalogue, objects, radius=2.0).statistics["ambiguous"]
+    >>> crossmatch(catalog, objects, radius=2.0).statistics["ambiguous"]
     2
-    >>> crossmatch(catalogue, objects, radius=2.0, ambiguous="nearest").matches["class"].tolist()
+    >>> crossmatch(catalog, objects, radius=2.0, ambiguous="nearest").matches["class"].tolist()
     ['EB']
     """
     if ambiguous not in _AMBIGUOUS_POLICIES:
@@ -226,12 +226,12 @@ def crossmatch(
         )
     radius_arcsec = _angle_arcsec(radius)
     max_dmag = _magnitude(max_mag_difference)
-    if _is_lsdb_catalog(catalogue) or _is_lsdb_catalog(objects):
+    if is_lsdb_catalog(catalog) or is_lsdb_catalog(objects):
         cat, obj, pairs = _lsdb_pairs(
-            catalogue, objects, radius_arcsec, n_neighbors, catalogue_columns, object_columns
+            catalog, objects, radius_arcsec, n_neighbors, catalog_columns, object_columns
         )
     else:
-        cat = _table(catalogue, CATALOGUE_COLUMNS[:3], catalogue_columns, "catalogue")
+        cat = _table(catalog, CATALOG_COLUMNS[:3], catalog_columns, "catalog")
         obj = _table(objects, OBJECT_COLUMNS[:3], object_columns, "objects")
         pairs = None
     if "mag" not in obj.columns and light_curves is not None:
@@ -245,10 +245,10 @@ def crossmatch(
 def build_training_set(
     light_curves: LightCurves,
     objects: Any,
-    catalogue: Any,
+    catalog: Any,
     **options: Any,
 ) -> tuple[LightCurves, pd.DataFrame]:
-    """Light curves of the catalogue's stars and their labels, ready for training.
+    """Light curves of the catalog's stars and their labels, ready for training.
 
     Parameters
     ----------
@@ -256,8 +256,8 @@ def build_training_set(
         The survey's light curves.
     objects : pandas.DataFrame, astropy.table.Table or lsdb.Catalog
         Their positions (``object_id, ra, dec``, optionally ``mag``).
-    catalogue : pandas.DataFrame, astropy.table.Table or lsdb.Catalog
-        The labelled catalogue (``ra, dec, class``, optionally ``subclass, period,
+    catalog : pandas.DataFrame, astropy.table.Table or lsdb.Catalog
+        The labelled catalog (``ra, dec, class``, optionally ``subclass, period,
         mag``).
     **options
         Passed to `crossmatch` (``radius``, ``max_mag_difference``, ``ambiguous``,
@@ -271,13 +271,13 @@ def build_training_set(
         left out).
     labels : pandas.DataFrame
         ``object_id, class, subclass, period`` in the order of ``light_curves``
-        (subclass None and period NaN where the catalogue has none). Its
+        (subclass None and period NaN where the catalog has none). Its
         ``attrs["crossmatch"]`` holds the `CrossmatchResult` statistics.
 
     Raises
     ------
     CrossmatchError
-        If no catalogue entry is matched to an object with a light curve.
+        If no catalog entry is matched to an object with a light curve.
 
     Examples
     --------
@@ -292,7 +292,7 @@ def build_training_set(
     ... )
     >>> lcs = LightCurves.from_table(table)
     >>> objects = pd.DataFrame({"object_id": [1, 2], "ra": [80.0, 81.0], "dec": [-69.0, -69.0]})
-    >>> catalogue = pd.DataFrame(
+    >>> catalog = pd.DataFrame(
     ...     {
     ...         "ra": [80.0],
     ...         "dec": [-69.0],
@@ -302,17 +302,17 @@ def build_training_set(
     ...         "mag": [16.1],
     ...     }
     ... )
-    >>> train, labels = build_training_set(lcs, objects, catalogue)
+    >>> train, labels = build_training_set(lcs, objects, catalog)
     >>> labels.values.tolist()
     [[1, 'Cep', 'F', 3.1]]
     """
     options.setdefault("light_curves", light_curves)
-    result = crossmatch(catalogue, objects, **options)
+    result = crossmatch(catalog, objects, **options)
     matches = result.matches
     present = matches["object_id"].isin(light_curves.object_ids).to_numpy()
     if not present.any():
         raise CrossmatchError(
-            f"no catalogue entry was matched to an object with a light curve "
+            f"no catalog entry was matched to an object with a light curve "
             f"({result.summary()}); check the coordinates, radius= and max_mag_difference="
         )
     matches = matches[present]
@@ -338,7 +338,7 @@ def mean_magnitudes(light_curves: LightCurves, band: str | None = None) -> pd.Se
     light_curves : LightCurves
     band : str, optional
         The band; by default the reddest LSST band present (the one closest to the
-        I band of most variable-star catalogues), or the first band if none is LSST's.
+        I band of most variable-star catalogs), or the first band if none is LSST's.
 
     Returns
     -------
@@ -389,7 +389,7 @@ def _resolve(
     mag_offset: float,
     policy: str,
 ) -> CrossmatchResult:
-    """Classify candidate pairs (catalogue row i, object row j) and pick the matches."""
+    """Classify candidate pairs (catalog row i, object row j) and pick the matches."""
     n_cat, n_obj = len(cat), len(obj)
     cat_mag = _column(cat, "mag")[i] + mag_offset
     obj_mag = _column(obj, "mag")[j]
@@ -425,7 +425,7 @@ def _resolve(
         return pd.DataFrame(
             {
                 "object_id": obj["object_id"].to_numpy()[j[mask]],
-                "catalogue_index": cat.index.to_numpy()[i[mask]],
+                "catalog_index": cat.index.to_numpy()[i[mask]],
                 "separation_arcsec": sep[mask],
                 "mag_difference": dmag[mask],
             }
@@ -434,17 +434,17 @@ def _resolve(
     order = np.argsort(i[chosen], kind="stable")
     extra = cat.drop(columns=["ra", "dec"]).iloc[i[chosen][order]].reset_index(drop=True)
     clashes = [name for name in extra.columns if name in _PAIR_COLUMNS]
-    extra = extra.rename(columns={name: f"catalogue_{name}" for name in clashes})
+    extra = extra.rename(columns={name: f"catalog_{name}" for name in clashes})
     matches = pd.concat([pairs(chosen).iloc[order].reset_index(drop=True), extra], axis=1)
     reason = np.where(
         several_objects & several_entries,
-        "several_objects; several_catalogue_entries",
-        np.where(several_objects, "several_objects", "several_catalogue_entries"),
+        "several_objects; several_catalog_entries",
+        np.where(several_objects, "several_objects", "several_catalog_entries"),
     )
     ambiguous = pairs(in_group).assign(reason=reason[in_group], used=used[in_group])
     outliers = pairs(outlier_entry[i])
     statistics = {
-        "n_catalogue": n_cat,
+        "n_catalog": n_cat,
         "n_objects": n_obj,
         "candidates": int(i.size),
         "matched": int(chosen.sum()),
@@ -459,7 +459,7 @@ def _resolve(
 def _sky_pairs(
     cat: pd.DataFrame, obj: pd.DataFrame, radius_arcsec: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (catalogue row, object row, separation in arcsec) within the radius."""
+    """All (catalog row, object row, separation in arcsec) within the radius."""
     if len(cat) == 0 or len(obj) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
@@ -471,36 +471,36 @@ def _sky_pairs(
 
 
 def _lsdb_pairs(
-    catalogue: Any,
+    catalog: Any,
     objects: Any,
     radius_arcsec: float,
     n_neighbors: int,
-    catalogue_columns: Mapping[str, str] | None,
+    catalog_columns: Mapping[str, str] | None,
     object_columns: Mapping[str, str] | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Candidate pairs from LSDB's crossmatch; both inputs must then be LSDB catalogues.
+    """Candidate pairs from LSDB's crossmatch; both inputs must then be LSDB catalogs.
 
-    Only entries LSDB paired with an object are seen, so ``n_catalogue`` counts those
+    Only entries LSDB paired with an object are seen, so ``n_catalog`` counts those
     and ``unmatched`` is 0; entries are told apart by ``(ra, dec, class)`` and objects
     by ``object_id``.
     """
-    if not (_is_lsdb_catalog(catalogue) and _is_lsdb_catalog(objects)):
+    if not (is_lsdb_catalog(catalog) and is_lsdb_catalog(objects)):
         raise CrossmatchError(
             "one input is an lsdb Catalog and the other is not: open both with lsdb "
-            "(lsdb.from_dataframe for a small table) or compute() the catalogue"
+            "(lsdb.from_dataframe for a small table) or compute() the catalog"
         )
     suffixes = ("__cat", "__obj")
     options: dict[str, Any] = {"suffixes": suffixes}
-    if "suffix_method" in inspect.signature(catalogue.crossmatch).parameters:
+    if "suffix_method" in inspect.signature(catalog.crossmatch).parameters:
         options["suffix_method"] = "all_columns"  # lsdb >= 0.7; the default before
-    joined = catalogue.crossmatch(
+    joined = catalog.crossmatch(
         objects, n_neighbors=n_neighbors, radius_arcsec=radius_arcsec, **options
     ).compute()
     names_cat = [c[: -len(suffixes[0])] for c in joined.columns if c.endswith(suffixes[0])]
     names_obj = [c[: -len(suffixes[1])] for c in joined.columns if c.endswith(suffixes[1])]
     cat_flat = pd.DataFrame({n: joined[n + suffixes[0]].to_numpy() for n in names_cat})
     obj_flat = pd.DataFrame({n: joined[n + suffixes[1]].to_numpy() for n in names_obj})
-    cat_flat = _table(cat_flat, CATALOGUE_COLUMNS[:3], catalogue_columns, "catalogue")
+    cat_flat = _table(cat_flat, CATALOG_COLUMNS[:3], catalog_columns, "catalog")
     obj_flat = _table(obj_flat, OBJECT_COLUMNS[:3], object_columns, "objects")
     key = ["ra", "dec", "class"]
     i, _ = pd.factorize(pd.MultiIndex.from_frame(cat_flat[key]))
@@ -540,7 +540,7 @@ def _table(
         table = table.rename(columns=dict(columns))
     missing = [name for name in required if name not in table.columns]
     if missing:
-        option = "catalogue_columns" if what == "catalogue" else "object_columns"
+        option = "catalog_columns" if what == "catalog" else "object_columns"
         raise CrossmatchError(
             f"{what} has no column(s) {missing} (it has {list(table.columns)}); rename "
             f"yours with {option}={{'your_name': {missing[0]!r}}}"

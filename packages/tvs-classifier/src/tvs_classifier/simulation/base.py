@@ -1,15 +1,16 @@
 """The interface every simulated class of variable star implements.
 
-`tvs_classifier.simulate` makes labelled LSST light curves of many classes. Each
+`tvs_classifier.simulation` makes labelled LSST light curves of many classes. Each
 class (a *subclass* such as ``"RRab"``, belonging to a main class such as ``"RRL"``)
 is a `StarModel`: a function that draws ``n`` stars of the subclass with everything
 needed to compute their noiseless magnitudes at any time, returned as a
-`SimulatedStars`. The simulator then draws visit times (`tvs_classifier.cadence`),
+`SimulatedStars`. The simulator then draws visit times (`tvs_classifier.simulation.cadence`),
 places the stars at a mean r magnitude, evaluates ``variation`` at the visits and adds
-noise (`tvs_classifier.noise`). A model therefore only describes the star: its period,
-its colours and how its magnitude varies in each band.
+noise (`tvs_classifier.simulation.noise`). A model therefore only describes the star: its period,
+its colors and how its magnitude varies in each band.
 
-Bands are indexed in the order of `BANDS` (u g r i z y) everywhere.
+Bands are indexed in the order of `tvs_classifier.bands.LSST_BANDS` (u g r i z y)
+everywhere.
 
 Examples
 --------
@@ -24,7 +25,7 @@ A sinusoidal variable with a period of one day and the same amplitude in every b
 ...
 ...     return SimulatedStars(
 ...         period=period,
-...         colours=np.zeros((n, 6)),
+...         colors=np.zeros((n, 6)),
 ...         amplitude=np.full((n, 6), 0.5),
 ...         variation=variation,
 ...     )
@@ -41,14 +42,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["BANDS", "SimulatedStars", "StarModel", "Variation"]
+from ..bands import LSST_BANDS
 
-#: Bands of the simulated light curves, in the order of every band axis.
-BANDS: tuple[str, ...] = ("u", "g", "r", "i", "z", "y")
+__all__ = ["SimulatedStars", "StarModel", "Variation"]
 
 #: ``variation(star, time, band) -> magnitude minus mean magnitude``, all arrays of one
 #: shape: ``star`` indexes the drawn stars (0 .. n-1), ``time`` is in days since
-#: `tvs_classifier.cadence.LSST_START_MJD`, ``band`` indexes `BANDS`.
+#: `tvs_classifier.simulation.cadence.LSST_START_MJD`, ``band`` indexes `LSST_BANDS`.
 Variation = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -60,7 +60,7 @@ class SimulatedStars:
     ----------
     period : ndarray, shape (n,)
         Period in days (the one a classifier should use); NaN for non-periodic stars.
-    colours : ndarray, shape (n, 6)
+    colors : ndarray, shape (n, 6)
         Mean magnitude (over time) in each band minus the mean r magnitude.
     amplitude : ndarray, shape (n, 6)
         Peak-to-peak amplitude of the noiseless light curve in each band.
@@ -68,21 +68,21 @@ class SimulatedStars:
         Magnitude minus the mean magnitude at given times and bands.
     labels : mapping of str to ndarray
         Further per-star label columns for the simulator's label table (e.g. the
-        template or catalogue star copied, an epoch of maximum as MJD).
+        template or catalog star copied, an epoch of maximum as MJD).
     """
 
     period: np.ndarray
-    colours: np.ndarray
+    colors: np.ndarray
     amplitude: np.ndarray
     variation: Variation
     labels: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.period)
-        for name in ("colours", "amplitude"):
-            if np.shape(getattr(self, name)) != (n, len(BANDS)):
+        for name in ("colors", "amplitude"):
+            if np.shape(getattr(self, name)) != (n, len(LSST_BANDS)):
                 raise ValueError(
-                    f"{name} must have shape ({n}, {len(BANDS)}), "
+                    f"{name} must have shape ({n}, {len(LSST_BANDS)}), "
                     f"not {np.shape(getattr(self, name))}"
                 )
         for name, values in self.labels.items():

@@ -2,7 +2,7 @@
 
 **RRab** stars each copy one real Stripe 82 RRab star of Sesar et al. (2010, ApJ 708,
 717), drawn at random: its period, and in each of u g r i z its amplitude, template and
-mean magnitude relative to r, so that periods, amplitudes, shapes and colours are those
+mean magnitude relative to r, so that periods, amplitudes, shapes and colors are those
 of real stars and consistent across bands. The templates give
 ``mag = m_mean + A * (T(phase) - <T>)`` with the star's amplitude ``A`` and template
 ``T`` per band (``<T>`` the template's mean over phase); the phase at the start of the
@@ -10,12 +10,12 @@ survey is drawn uniformly. LSST y, which SDSS does not have, copies z: same temp
 amplitude and mean magnitude (z - y = 0). RR Lyrae amplitudes shrink slowly towards the
 red, so this overestimates the y amplitude a little. SDSS ugriz magnitudes are taken as
 LSST ugriz without a transformation (differences of a few hundredths of a magnitude for
-RR Lyrae colours).
+RR Lyrae colors).
 
 **RRc** (first-overtone) and **RRd** (double-mode, first overtone and fundamental mode)
 stars are drawn from the OGLE-III LMC RRc table (4958 stars) and RRd table (986 stars)
-of Soszyński et al. (2009, AcA 59, 1; `tvs_classifier.ogle`) with the smoothed bootstrap
-of `tvs_classifier._pulsation.resample`: a random row, with kernel noise, gives the
+of Soszyński et al. (2009, AcA 59, 1; `tvs_classifier.simulation.ogle`) with the smoothed bootstrap
+of `tvs_classifier.simulation._pulsation.resample`: a random row, with kernel noise, gives the
 period(s), I amplitude(s), Fourier parameters (R21, phi21, R31, phi31, OGLE's cosine
 series) and mean V and I of one star. The Stripe 82 RRc stars of Sesar et al. give only
 two RRc templates, too few for a classifier to learn the class rather than two shapes
@@ -23,17 +23,17 @@ two RRc templates, too few for a classifier to learn the class rather than two s
 thousands. Each mode is its Fourier series scaled to its peak-to-peak I amplitude; an
 RRd light curve is the sum of its two modes with independent random phases. RRd
 ``period`` is the first-overtone period: OGLE lists it first and it is the dominant mode
-(larger I amplitude) in 92% of the catalogue's stars; the fundamental period is the
+(larger I amplitude) in 92% of the catalog's stars; the fundamental period is the
 label column ``period_F`` (P1O/PF ~ 0.745, kept by the smoothing). In the other bands
 each mode keeps its I-band shape and is scaled by the median Stripe 82 amplitude ratio
 of its kind of star (`sesar_amplitude_ratios`: RRc for the overtone, RRab for the
 fundamental mode), interpolated in inverse wavelength to LSST u g r i z y and to
-Cousins I. The colours come from OGLE's V - I (de-reddened, converted to a temperature
+Cousins I. The colors come from OGLE's V - I (de-reddened, converted to a temperature
 at [Fe/H] = -1.5, the mean of LMC RR Lyrae of Gratton et al. 2004, A&A 421, 937; see
-`tvs_classifier._pulsation`). Harmonics OGLE has no phase for are left out
-(`tvs_classifier._pulsation.fill_undetected`: a quarter of the RRc stars, of smaller
+`tvs_classifier.simulation._pulsation`). Harmonics OGLE has no phase for are left out
+(`tvs_classifier.simulation._pulsation.fill_undetected`: a quarter of the RRc stars, of smaller
 amplitudes on average, become pure sinusoids); rows without V are skipped. The label
-``ogle_id`` is the catalogue star drawn.
+``ogle_id`` is the catalog star drawn.
 
 Examples
 --------
@@ -54,20 +54,21 @@ from functools import cache
 
 import numpy as np
 
+from ..bands import LSST_BANDS
+from ..datasets import load_sesar2010_rrlyrae
 from ._pulsation import (
     JOHNSON_COUSINS_WAVELENGTH,
     at_wavelengths,
-    catalogue_stars,
+    catalog_stars,
     fill_undetected,
     ogle_mode,
     resample,
 )
+from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD
-from .datasets import load_sesar2010_rrlyrae
 from .ogle import load_ogle3
-from .variability import BANDS, SimulatedStars, StarModel
 
-__all__ = ["MODELS", "sesar_amplitude_ratios", "sesar_colours"]
+__all__ = ["MODELS", "sesar_amplitude_ratios", "sesar_colors"]
 
 _SDSS_BAND = {"u": "u", "g": "g", "r": "r", "i": "i", "z": "z", "y": "z"}  # y copies z
 #: Effective wavelengths (nm) of SDSS u g r i z (Fukugita et al. 1996, AJ 111, 1748).
@@ -87,10 +88,10 @@ def _sesar() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray,
     column = {name: k for k, name in enumerate(templates.columns[1:])}
     template_mean = curves.mean(axis=1)
     n_stars = len(stars)
-    rows = np.empty((n_stars, len(BANDS)), dtype=np.int64)
-    mean = np.empty((n_stars, len(BANDS)))
-    amplitude = np.empty((n_stars, len(BANDS)))
-    for b, band in enumerate(BANDS):
+    rows = np.empty((n_stars, len(LSST_BANDS)), dtype=np.int64)
+    mean = np.empty((n_stars, len(LSST_BANDS)))
+    amplitude = np.empty((n_stars, len(LSST_BANDS)))
+    for b, band in enumerate(LSST_BANDS):
         sdss = _SDSS_BAND[band]
         rows[:, b] = [column[f"{i}{sdss}"] for i in stars[f"{sdss}T"]]
         amplitude[:, b] = stars[f"{sdss}A"].to_numpy()
@@ -100,21 +101,21 @@ def _sesar() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray,
         "type": stars["type"].to_numpy(),
         "P": stars["P"].to_numpy(dtype=float),
         "amplitude": amplitude,
-        "colours": mean - mean[:, [BANDS.index("r")]],
+        "colors": mean - mean[:, [LSST_BANDS.index("r")]],
     }
     return curves, template_mean, columns, rows, mean
 
 
-def sesar_colours(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Colours (mean magnitude minus mean r, u g r i z y) of ``n`` random Stripe 82 RR Lyrae.
+def sesar_colors(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Colors (mean magnitude minus mean r, u g r i z y) of ``n`` random Stripe 82 RR Lyrae.
 
     Examples
     --------
-    >>> sesar_colours(2, np.random.default_rng(1)).shape
+    >>> sesar_colors(2, np.random.default_rng(1)).shape
     (2, 6)
     """
     _, _, columns, _, _ = _sesar()
-    return columns["colours"][rng.integers(0, len(columns["P"]), size=n)]
+    return columns["colors"][rng.integers(0, len(columns["P"]), size=n)]
 
 
 def _draw_rrab(n: int, rng: np.random.Generator) -> SimulatedStars:
@@ -140,7 +141,7 @@ def _draw_rrab(n: int, rng: np.random.Generator) -> SimulatedStars:
 
     return SimulatedStars(
         period=period,
-        colours=columns["colours"][star],
+        colors=columns["colors"][star],
         amplitude=amplitude,
         variation=variation,
         labels={
@@ -200,7 +201,7 @@ def _draw_ogle(subclass: str, n: int, rng: np.random.Generator) -> SimulatedStar
         for suffix, mode in suffixes.items()
     ]
     labels = {"period_F": modes[1].period} if "_F" in suffixes else None
-    return catalogue_stars(rows, modes[0].period, modes, _OGLE_FEH, rng, labels)
+    return catalog_stars(rows, modes[0].period, modes, _OGLE_FEH, rng, labels)
 
 
 #: RR Lyrae subclasses of the simulator.

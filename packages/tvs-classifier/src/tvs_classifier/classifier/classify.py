@@ -1,7 +1,7 @@
 """Classification of light curves with a trained classifier, one row per object.
 
 `classify` takes validated light curves (or a long table), periods where known, and a
-`~tvs_classifier.model.TrainedClassifier` (the default model when none is given), and
+`~tvs_classifier.classifier.trained.TrainedClassifier` (the default model when none is given), and
 returns a table with every subclass's and main class's calibrated probability, the
 most probable of each, the period used and where it came from, and quality flags.
 Objects that cannot be classified get a flagged row with NaN probabilities, never an
@@ -25,8 +25,8 @@ Flags (the ``flags`` column, ``;``-separated, empty when all is well):
 
 Examples
 --------
->>> from tvs_classifier.model import TrainedClassifier
->>> from tvs_classifier.simulate import simulate
+>>> from tvs_classifier.classifier.trained import TrainedClassifier
+>>> from tvs_classifier import simulate
 >>> lcs, labels = simulate(3, ["RRab", "RRc"], seed=2, years=1)
 >>> clf = TrainedClassifier.untrained(
 ...     {"RRab": "RRL", "RRc": "RRL"}, bands=("g", "r"), image_size=(16, 32), filters=(2, 2, 2)
@@ -44,10 +44,10 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ._aligned import aligned_periods
-from ._grouped import group_counts, group_index
-from .lightcurves import LightCurveError, LightCurves
-from .model import TrainedClassifier, load_classifier
+from .._aligned import aligned_periods
+from .._grouped import group_counts, group_index
+from ..lightcurves import LightCurveError, LightCurves
+from .trained import TrainedClassifier, load_classifier
 
 __all__ = ["MIN_POINTS", "classify", "object_slices"]
 
@@ -94,7 +94,7 @@ def _periods(
     fap = np.full(n, np.nan)
     failed = np.zeros(n, dtype=bool)
     if not given.all():
-        from .periods import find_periods
+        from ..periods import find_periods
 
         todo = light_curves.select(light_curves.object_ids[~given])
         found = find_periods(todo, progress=progress).set_index("object_id")
@@ -152,7 +152,7 @@ def classify(
         without a finite positive period get one from
         `tvs_classifier.periods.find_periods`.
     classifier : TrainedClassifier, optional
-        The model; `tvs_classifier.model.load_classifier()` (the default model) if
+        The model; `tvs_classifier.classifier.trained.load_classifier()` (the default model) if
         omitted.
     bands : sequence of str, optional
         Use only these of the model's bands (others are treated as missing).
@@ -183,7 +183,7 @@ def classify(
         If ``bands`` names a band the model does not use, or periods are malformed.
     LightCurveError
         If the table is invalid or none of the model's bands occurs in it.
-    tvs_classifier.model.ModelError
+    tvs_classifier.classifier.trained.ModelError
         If no classifier is given and no default model is installed.
     """
     if classifier is None:

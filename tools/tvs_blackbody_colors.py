@@ -1,12 +1,12 @@
-"""Write tvs-classifier's table of blackbody colours in the LSST bands.
+"""Write tvs-classifier's table of blackbody colors in the LSST bands.
 
 Synthetic AB magnitudes of blackbodies through the LSST 1.9 total throughputs bundled
 with sbpy-filter-transform (synphot's effective stimulus), on a grid of temperatures.
-tvs-classifier's simulator gives its synthetic stars these colours (relative to r).
+tvs-classifier's simulator gives its synthetic stars these colors (relative to r).
 
 Run from the repository root with sbpy-filter-transform installed::
 
-    python tools/tvs_blackbody_colours.py
+    python tools/tvs_blackbody_colors.py
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sbpy_filter_transform as sft
 
 OUTPUT = (
     Path(__file__).parents[1]
-    / "packages/tvs-classifier/src/tvs_classifier/data/lsst_blackbody_colours.csv"
+    / "packages/tvs-classifier/src/tvs_classifier/data/lsst_blackbody_colors.csv"
 )
 BANDS = "ugrizy"
 
@@ -29,7 +29,7 @@ def main() -> None:
     lines = [
         "# Blackbody AB magnitudes relative to LSST r, LSST 1.9 total throughputs",
         f"# (sbpy-filter-transform {sft.__version__}, synphot effective stimulus);",
-        "# written by tools/tvs_blackbody_colours.py. Columns: temperature in K, then",
+        "# written by tools/tvs_blackbody_colors.py. Columns: temperature in K, then",
         "# m_band - m_r for u g r i z y.",
         "teff," + ",".join(f"{band}_minus_r" for band in BANDS),
     ]

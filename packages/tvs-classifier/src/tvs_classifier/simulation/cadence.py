@@ -11,7 +11,7 @@ A simple statistical cadence, not an OpSim run:
   ``w(Y) = 0.5 min(Y, 1) + max(Y - 1, 0)``, so that ten years give the Table 1 totals
   exactly.
 * **Seasons.** A position is observable for `SEASON_LENGTH` (200 d, about 6.6
-  months) a year, centred on a date drawn uniformly over the year for each position.
+  months) a year, centered on a date drawn uniformly over the year for each position.
 * **Nights.** Within a season each night is clear with probability `CLEAR_FRACTION`
   (0.7, independent nights); visits go to clear nights at random (several visits in
   one night are allowed, as LSST takes pairs), at a time drawn uniformly within ±3.6 h
@@ -166,8 +166,8 @@ def visit_times(
     rng = np.random.default_rng(seed)
 
     nights = np.arange(int(np.ceil(years * _YEAR)), dtype=float)
-    centre = rng.uniform(0.0, _YEAR, size=(n_positions, 1))
-    distance = np.abs((nights - centre + _YEAR / 2) % _YEAR - _YEAR / 2)
+    center = rng.uniform(0.0, _YEAR, size=(n_positions, 1))
+    distance = np.abs((nights - center + _YEAR / 2) % _YEAR - _YEAR / 2)
     clear = rng.random((n_positions, nights.size)) < CLEAR_FRACTION
     weight = ((distance < SEASON_LENGTH / 2) & clear).astype(float)
     weight[:, nights < _YEAR] *= FIRST_YEAR_WEIGHT

@@ -3,7 +3,7 @@
 A training set of real, labelled light curves is small and observed at one cadence. For
 each real star `augment` learns the shape of its folded light curve in every band and
 draws new light curves of the same star: observed at another cadence (LSST-like visits
-from `tvs_classifier.cadence.visit_times`, or the star's own times), at a random phase,
+from `tvs_classifier.simulation.cadence.visit_times`, or the star's own times), at a random phase,
 made brighter or fainter, and with new noise.
 
 **The shape.** Each band's light curve is folded with the star's period
@@ -24,8 +24,8 @@ and their visits are left out of the new light curves.
 instead, the same shape every time; bands are drawn independently), and interpolated periodically to the phases of
 the new times, shifted by a phase drawn uniformly. Each band's magnitude is its mean
 plus the shape plus one shift drawn uniformly from ``mag_shift`` (the same for all
-bands, so the colours are kept). The noise is either LSST's
-(``noise="lsst"``: `tvs_classifier.noise.add_noise` at the new magnitudes, for LSST
+bands, so the colors are kept). The noise is either LSST's
+(``noise="lsst"``: `tvs_classifier.simulation.noise.add_noise` at the new magnitudes, for LSST
 bands) or the star's own (``noise="scaled"``: the band's median error, times
 ``10 ** (0.4 * shift)`` as for background-limited photometry).
 
@@ -36,7 +36,7 @@ Examples
 --------
 >>> import numpy as np
 >>> import pandas as pd
->>> from tvs_classifier.lightcurves import LightCurves
+>>> from tvs_classifier import LightCurves
 >>> rng = np.random.default_rng(0)
 >>> t = np.sort(rng.uniform(61000, 61300, 120))
 >>> table = pd.DataFrame(
@@ -66,9 +66,10 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..bands import LSST_BANDS
+from ..folding import fold
+from ..lightcurves import LightCurves
 from .cadence import visit_times
-from .folding import fold
-from .lightcurves import LightCurves
 from .noise import add_noise
 
 __all__ = [
@@ -142,7 +143,7 @@ class FoldedGP:
 #: Band subsets of `drop_bands`: all six LSST bands, SDSS-like (no y), ZTF-like (g, r),
 #: g r i, and the red bands.
 BAND_SUBSETS: tuple[tuple[str, ...], ...] = (
-    ("u", "g", "r", "i", "z", "y"),
+    LSST_BANDS,
     ("u", "g", "r", "i", "z"),
     ("g", "r"),
     ("g", "r", "i"),
@@ -314,7 +315,7 @@ def augment(
         New light curves per object (>= 1).
     cadence : {"lsst", "original"}
         New times: LSST-like visits of a ``years``-long survey
-        (`tvs_classifier.cadence.visit_times`, bands the star lacks left out), or the
+        (`tvs_classifier.simulation.cadence.visit_times`, bands the star lacks left out), or the
         star's own times and bands.
     years : float
         Survey length for ``cadence="lsst"``.
@@ -347,7 +348,7 @@ def augment(
 
     Examples
     --------
-    >>> from tvs_classifier.simulate import simulate
+    >>> from tvs_classifier import simulate
     >>> lcs, labels = simulate(1, ["RRab"], seed=4, years=3)
     >>> new, new_labels = augment(lcs, labels, 2, years=1, mag_shift=(0.5, 1.0), seed=0)
     >>> len(new), bool(new_labels["mag_shift"].between(0.5, 1.0).all())

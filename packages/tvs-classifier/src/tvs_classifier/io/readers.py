@@ -1,7 +1,7 @@
 """Read light-curve files: CSV and Parquet long tables, in the package's or DP1's names.
 
 `read_light_curves` is the entry point for files and `from_nested` for nested-pandas
-frames and LSDB catalogues (as LSDB/HATS deliver Rubin data, one row per object with
+frames and LSDB catalogs (as LSDB/HATS deliver Rubin data, one row per object with
 its light curve in a nested column). `read_light_curves` reads a table with the columns
 ``object_id, mjd, band, mag, mag_err`` (or others renamed with ``columns=``), or a
 Rubin DP1 table (``diaObjectId, midpointMjdTai, band, psfFlux, psfFluxErr``, which
@@ -27,15 +27,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .lightcurves import LightCurveError, LightCurves
+from ..lightcurves import LightCurveError, LightCurves
 from .rubin import from_dp1, is_dp1_table
+from .writers import LABEL_COLUMNS
 
 __all__ = [
     "FORMATS",
     "NESTED_ID_COLUMNS",
     "from_nested",
+    "is_lsdb_catalog",
+    "read_labelled",
     "read_light_curve_files",
     "read_light_curves",
+    "read_periods",
     "read_table",
 ]
 
@@ -163,13 +167,13 @@ def from_nested(
     band_map: Mapping[str, str] | None = None,
     duplicates: str = "mean",
 ) -> LightCurves:
-    """Light curves from a nested-pandas frame or an LSDB catalogue of nested light curves.
+    """Light curves from a nested-pandas frame or an LSDB catalog of nested light curves.
 
     Parameters
     ----------
     frame : nested_pandas.NestedFrame or lsdb.Catalog
         One row per object, with the object's id as a base column and its
-        measurements in a nested column. An LSDB catalogue is computed first (load
+        measurements in a nested column. An LSDB catalog is computed first (load
         only the columns and region you need: ``lsdb.open_catalog(..., columns=...)``).
     nested_column : str, optional
         The nested column with the light curves, e.g. ``"diaSource"`` or ``"lc"``;
@@ -180,10 +184,10 @@ def from_nested(
     columns : mapping of str to str, optional
         Renames of the nested columns to ``mjd, band, mag, mag_err``. Without it,
         nested DP1 columns (``midpointMjdTai, band, psfFlux, psfFluxErr``) are
-        recognised and converted from nJy with `tvs_classifier.rubin.from_dp1`.
+        recognised and converted from nJy with `tvs_classifier.io.rubin.from_dp1`.
     visits : pandas.DataFrame, optional
         DP1's Visit table, for nested forced photometry without ``midpointMjdTai``
-        (see `tvs_classifier.rubin.from_dp1`).
+        (see `tvs_classifier.io.rubin.from_dp1`).
     band_map, duplicates
         As in `tvs_classifier.lightcurves.LightCurves.from_table`.
 
@@ -323,6 +327,131 @@ def read_light_curve_files(
     )
 
 
+def read_periods(
+    path: str | Path,
+    column: str,
+    *,
+    format: str | None = None,
+    id_column: str | None = None,
+) -> pd.Series:
+    """Known periods from a column of a light-curve file, one per object.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV or Parquet long table `read_light_curves` reads.
+    column : str
+        Column of periods (days), given on every row of an object or on some; rows
+        without a value are ignored.
+    format : {"csv", "parquet"}, optional
+        Overrides the format guessed from the name.
+    id_column : str, optional
+        Column of object ids; ``object_id``, else DP1's ``diaObjectId`` or
+        ``objectId``, by default.
+
+    Returns
+    -------
+    pandas.Series
+        Period (float) by object id.
+
+    Raises
+    ------
+    LightCurveError
+        If the file cannot be read, the column or an id column is missing, a period is
+        not a number, or an object has several periods.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "lc.csv"
+    >>> _ = path.write_text(
+    ...     "object_id,mjd,band,mag,mag_err,P\\nA,1.0,g,18.2,0.02,0.5\\nA,2.0,g,18.3,0.02,0.5\\n"
+    ... )
+    >>> read_periods(path, "P").to_dict()
+    {'A': 0.5}
+    """
+    path = Path(path)
+    table = read_table(path, format)
+    if column not in table.columns:
+        raise LightCurveError(f"{path}: no period column {column!r}; it has {list(table.columns)}")
+    if id_column is None:
+        found = [name for name in ("object_id", *NESTED_ID_COLUMNS) if name in table.columns]
+        if not found:
+            raise LightCurveError(f"{path}: no object id column; name it with id_column=")
+        id_column = found[0]
+    elif id_column not in table.columns:
+        raise LightCurveError(f"{path}: no id column {id_column!r}")
+    values = pd.to_numeric(table[column], errors="coerce")
+    bad = values.isna() & table[column].notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise LightCurveError(
+            f"{path}: column {column!r} row {row}: {str(table[column].iloc[row])!r} is not a number"
+        )
+    per_object = pd.DataFrame({"id": table[id_column], "period": values}).dropna()
+    per_object = per_object.drop_duplicates()
+    if per_object["id"].duplicated().any():
+        twice = per_object.loc[per_object["id"].duplicated(), "id"].iloc[0]
+        raise LightCurveError(
+            f"{path}: column {column!r} gives several periods for object {twice!r}"
+        )
+    return per_object.set_index("id")["period"].rename_axis("object_id").astype(float)
+
+
+def read_labelled(
+    path: str | Path, *, format: str | None = None
+) -> tuple[LightCurves, pd.DataFrame]:
+    """Labelled light curves from a long table with the labels on every row.
+
+    The format `tvs_classifier.io.writers.write_labelled` (and ``tvs-classifier
+    simulate``) writes, and `tvs_classifier.train` (``tvs-classifier train``) takes.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV or Parquet long table ``object_id, mjd, band, mag, mag_err, class,
+        subclass, period``.
+    format : {"csv", "parquet"}, optional
+        Overrides the format guessed from the name.
+
+    Returns
+    -------
+    light_curves : LightCurves
+    labels : pandas.DataFrame
+        One row per object: ``object_id, class, subclass, period``.
+
+    Raises
+    ------
+    LightCurveError
+        If the file cannot be read, has no label columns, or is invalid.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from tvs_classifier import simulate
+    >>> from tvs_classifier.io.writers import write_labelled
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "sim.parquet"
+    >>> _ = write_labelled(*simulate(2, ["RRab", "RRc"], seed=1, years=1), path)
+    >>> light_curves, labels = read_labelled(path)
+    >>> len(light_curves), labels["subclass"].tolist()
+    (2, ['RRab', 'RRc'])
+    """
+    path = Path(path)
+    table = read_table(path, format)
+    missing = [name for name in LABEL_COLUMNS if name not in table.columns]
+    if missing:
+        raise LightCurveError(
+            f"{path}: no label column(s) {missing}; give a table written by "
+            "'tvs-classifier simulate' (tvs_classifier.io.writers.write_labelled)"
+        )
+    labels = table[list(LABEL_COLUMNS)].drop_duplicates("object_id").reset_index(drop=True)
+    try:
+        light_curves = LightCurves.from_table(table.drop(columns=list(LABEL_COLUMNS[1:])))
+    except LightCurveError as error:
+        raise LightCurveError(f"{path}: {error}") from None
+    return light_curves, labels
+
+
 def _validate(
     table: pd.DataFrame | Any,
     columns: Mapping[str, str] | None,
@@ -354,15 +483,20 @@ def _with_parquet_units(table: pd.DataFrame, path: Path) -> pd.DataFrame | Any:
 
 
 def _computed(frame: Any) -> Any:
-    """An LSDB catalogue computed into its NestedFrame; anything else as it is."""
-    return frame.compute() if _is_lsdb_catalog(frame) else frame
+    """An LSDB catalog computed into its NestedFrame; anything else as it is."""
+    return frame.compute() if is_lsdb_catalog(frame) else frame
 
 
-def _is_lsdb_catalog(value: Any) -> bool:
+def is_lsdb_catalog(value: Any) -> bool:
     """Whether ``value`` is an lsdb Catalog.
 
     lsdb is looked up among the loaded modules only: an lsdb Catalog cannot exist
     unless lsdb was imported, so this never imports it.
+
+    Examples
+    --------
+    >>> is_lsdb_catalog(pd.DataFrame())
+    False
     """
     lsdb = sys.modules.get("lsdb")
     return lsdb is not None and isinstance(value, lsdb.Catalog)

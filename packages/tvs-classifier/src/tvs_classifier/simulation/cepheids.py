@@ -1,19 +1,19 @@
 """Synthetic Cepheids: classical (F, 1O), type II (BL Her, W Vir, RV Tau) and anomalous.
 
-**Type II and anomalous Cepheids** copy random rows of the OGLE-III LMC catalogue
-(Soszyński et al. 2008, AcA 58, 293; `tvs_classifier.ogle`): period, peak-to-peak I
+**Type II and anomalous Cepheids** copy random rows of the OGLE-III LMC catalog
+(Soszyński et al. 2008, AcA 58, 293; `tvs_classifier.simulation.ogle`): period, peak-to-peak I
 amplitude, Fourier parameters R21, phi21, R31, phi31 (OGLE's cosine series) and mean V
 and I, all of one star, with the kernel noise of the smoothed bootstrap
-(`tvs_classifier._pulsation.resample`), so that the small tables (21 to 80 stars of a
+(`tvs_classifier.simulation._pulsation.resample`), so that the small tables (21 to 80 stars of a
 subclass) do not repeat shapes exactly. The I-band light curve is the Fourier series scaled to the I
 amplitude; the other bands keep its shape, scaled by the amplitude ratios of the
 Yoachim et al. (2009) classical Cepheid templates at the star's period (clipped to
 2-85 d, the templates' range; `yoachim_amplitude_ratios`). Type II subtypes come from
 OGLE's ``ident.dat``: ``T2CEP_BLHer``, ``T2CEP_WVir`` (without the 17 peculiar W Vir
 stars, likely binaries) and ``T2CEP_RVTau``; anomalous Cepheids from ``acepF.dat``
-(``ACEP_F``) and ``acep1O.dat`` (``ACEP_1O``). Colours come from OGLE's V - I
+(``ACEP_F``) and ``acep1O.dat`` (``ACEP_1O``). Colors come from OGLE's V - I
 (de-reddened, converted to a temperature at [Fe/H] = -1.5; see
-`tvs_classifier._pulsation`).
+`tvs_classifier.simulation._pulsation`).
 
 **RV Tau stars** alternate deep and shallow minima. OGLE-III lists for them periods of
 20-68 d, continuing the W Vir periods (which end at 18.5 d), with Fourier parameters
@@ -23,7 +23,7 @@ one minimum to the next. The formal period (GCVS), deep minimum to deep minimum,
 twice that. The model is a Fourier series at the formal period
 ``2P``: OGLE's harmonics 1, 2, 3 become its harmonics 2, 4, 6, and a half-frequency
 term (harmonic 1 of ``2P``) of amplitude ``a A_1`` with ``a`` uniform in 0.1-0.4 and a
-random phase makes successive minima alternate in depth (an assumption: the catalogue
+random phase makes successive minima alternate in depth (an assumption: the catalog
 gives no measure of the alternation). The whole curve is scaled to OGLE's I amplitude.
 ``period`` is OGLE's period; the label ``period_formal`` is ``2P``.
 
@@ -47,7 +47,7 @@ an I amplitude uniform in 0.1-0.35 mag and log10 P ~ N(0.25, 0.17) truncated to
 rough values, not resampled from a table); the other bands scale as the Yoachim
 templates at the fundamental-mode period ``P / 0.72``.
 
-Colours of classical Cepheids: the period-colour relation
+Colors of classical Cepheids: the period-color relation
 ``(V-I)_0 = 0.256 log P + 0.497`` (Tammann, Sandage & Reindl 2003, A&A 404, 423) with
 Gaussian scatter of 0.05 mag (the instability strip's width), at [Fe/H] = -0.3 (first
 overtones at their fundamental-mode period ``P / 0.72``).
@@ -71,13 +71,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ..bands import LSST_WAVELENGTH
 from ._fourier import ogle_coefficients, peak_to_peak
 from ._pulsation import (
     JOHNSON_COUSINS_WAVELENGTH,
-    LSST_WAVELENGTH,
     Mode,
     at_wavelengths,
-    catalogue_stars,
+    catalog_stars,
     fill_undetected,
     ogle_mode,
     pulsating_stars,
@@ -85,9 +85,9 @@ from ._pulsation import (
     scaled_mode,
     teff_from_vi,
 )
-from .colours import lsst_colours
+from .base import SimulatedStars, StarModel
+from .colors import lsst_colors
 from .ogle import load_ogle3
-from .variability import SimulatedStars, StarModel
 
 __all__ = ["MODELS", "yoachim_amplitude_ratios", "yoachim_coefficients"]
 
@@ -136,7 +136,7 @@ def yoachim_coefficients(
 
     Examples
     --------
-    >>> from tvs_classifier._fourier import peak_to_peak
+    >>> from tvs_classifier.simulation._fourier import peak_to_peak
     >>> cos, sin = yoachim_coefficients([5.0])
     >>> peak_to_peak(cos, sin).round(2)  # B, V, I amplitudes
     array([[0.99, 0.66, 0.41]])
@@ -194,7 +194,7 @@ def _draw_ogle(kind: str, subtype: str | None, n: int, rng: np.random.Generator)
     """``n`` type II or anomalous Cepheids copying OGLE-III LMC stars (not RV Tau)."""
     rows = _ogle_rows(kind, n, rng, subtype)
     mode = ogle_mode(rows, yoachim_amplitude_ratios(rows["period"]))
-    return catalogue_stars(rows, mode.period, [mode], _OLD_FEH, rng)
+    return catalog_stars(rows, mode.period, [mode], _OLD_FEH, rng)
 
 
 def _draw_rv_tau(n: int, rng: np.random.Generator) -> SimulatedStars:
@@ -215,7 +215,7 @@ def _draw_rv_tau(n: int, rng: np.random.Generator) -> SimulatedStars:
         rows["amp_I"].to_numpy(dtype=float),
         yoachim_amplitude_ratios(period),
     )
-    return catalogue_stars(rows, period, [mode], _OLD_FEH, rng, {"period_formal": 2.0 * period})
+    return catalog_stars(rows, period, [mode], _OLD_FEH, rng, {"period_formal": 2.0 * period})
 
 
 def _log_normal_periods(
@@ -231,12 +231,12 @@ def _log_normal_periods(
     return out[:n]
 
 
-def _classical_colours(fundamental_period: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """LSST colours from the period-colour relation with scatter (see the module notes)."""
+def _classical_colors(fundamental_period: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """LSST colors from the period-color relation with scatter (see the module notes)."""
     slope, intercept, scatter = _CEP_VI
     vi0 = intercept + slope * np.log10(fundamental_period)
     vi0 = vi0 + rng.normal(0.0, scatter, size=len(vi0))
-    return lsst_colours(teff_from_vi(vi0, _YOUNG_FEH))
+    return lsst_colors(teff_from_vi(vi0, _YOUNG_FEH))
 
 
 def _draw_cep_f(n: int, rng: np.random.Generator) -> SimulatedStars:
@@ -244,7 +244,7 @@ def _draw_cep_f(n: int, rng: np.random.Generator) -> SimulatedStars:
     period = _log_normal_periods(n, rng, _CEP_F_LOGP)
     cos, sin = _lsst_from_bvi(*yoachim_coefficients(period, rng))
     mode = Mode(period=period, cos=cos, sin=sin)
-    return pulsating_stars(period, _classical_colours(period, rng), [mode], rng)
+    return pulsating_stars(period, _classical_colors(period, rng), [mode], rng)
 
 
 def _lsst_from_bvi(cos: np.ndarray, sin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -271,7 +271,7 @@ def _draw_cep_1o(n: int, rng: np.random.Generator) -> SimulatedStars:
     cos, sin = ogle_coefficients(shape["R21"], shape["phi21"])
     fundamental = period / _PERIOD_RATIO_1O_F
     mode = scaled_mode(period, cos, sin, shape["amp_I"], yoachim_amplitude_ratios(fundamental))
-    return pulsating_stars(period, _classical_colours(fundamental, rng), [mode], rng)
+    return pulsating_stars(period, _classical_colors(fundamental, rng), [mode], rng)
 
 
 def _ogle_model(main: str, kind: str, subtype: str | None, what: str) -> StarModel:

@@ -1,8 +1,8 @@
-"""OGLE-III Large Magellanic Cloud catalogue tables bundled with the package.
+"""OGLE-III Large Magellanic Cloud catalog tables bundled with the package.
 
 Per-star parameters (not light curves) of the OGLE-III Catalog of Variable Stars
 (OIII-CVS) in the LMC, which drive the synthetic light curves of
-`tvs_classifier.simulate`: periods, mean I and V magnitudes, peak-to-peak I amplitudes
+`tvs_classifier.simulation`: periods, mean I and V magnitudes, peak-to-peak I amplitudes
 and Fourier parameters of pulsating stars, and eclipse depths of eclipsing binaries.
 The files ``data/ogle3_lmc_<kind>.csv.gz`` are written by ``tools/tvs_ogle_tables.py``
 from the original OGLE tables, values unchanged; provenance, column meanings and
@@ -56,7 +56,7 @@ def _read(kind: str) -> pd.DataFrame:
 
 
 def load_ogle3(kind: str) -> pd.DataFrame:
-    """One OGLE-III LMC catalogue table bundled with the package.
+    """One OGLE-III LMC catalog table bundled with the package.
 
     Parameters
     ----------
@@ -67,7 +67,7 @@ def load_ogle3(kind: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per catalogue star (a new copy on every call), NaN where OGLE has no
+        One row per catalog star (a new copy on every call), NaN where OGLE has no
         value:
 
         * pulsators: ``object`` (OGLE ID), ``I`` and ``V`` (intensity-mean magnitudes),

@@ -1,13 +1,13 @@
 """Synthetic eclipsing binaries: detached (ED), semi-detached (ESD) and contact (EC).
 
 Each simulated binary copies one real OGLE-III LMC eclipsing binary of the same OGLE
-subtype (Graczyk et al. 2011, AcA 61, 103; `tvs_classifier.ogle.load_ogle3`), drawn at
-random: its orbital period, its I-band primary eclipse depth, its V - I colour and
+subtype (Graczyk et al. 2011, AcA 61, 103; `tvs_classifier.simulation.ogle.load_ogle3`), drawn at
+random: its orbital period, its I-band primary eclipse depth, its V - I color and
 (ED, ESD) its I-band secondary eclipse depth. The light curve is that of two limb-darkened
 spheres on a circular orbit, computed band by band:
 
 * **Geometry.** Radii ``r1, r2`` in units of the separation, circular orbit of
-  inclination ``i``; at phase ``phi`` the projected separation of the centres is
+  inclination ``i``; at phase ``phi`` the projected separation of the centers is
   ``d = sqrt(sin^2(2 pi phi) + cos^2 i cos^2(2 pi phi))``. At phase 0 star 2 passes in
   front of star 1 (the primary eclipse), at phase 0.5 star 1 in front of star 2. The
   light lost is summed over 32 annuli of the eclipsed disc: the area of each annulus
@@ -24,7 +24,7 @@ spheres on a circular orbit, computed band by band:
   fill it). Radius ratio ``k = r2 / r1``: ED uniform 0.6-1, ESD uniform 0.8-1.5 (the
   lobe-filling, cooler secondary of an Algol is often the larger star), EC ``q^0.46``
   (ratio of Roche-lobe radii, Paczyński 1971) with mass ratio ``q`` uniform 0.1-1.
-  Where the drawn ``k`` cannot give the catalogue's primary depth, ``k = 1``.
+  Where the drawn ``k`` cannot give the catalog's primary depth, ``k = 1``.
 * **Ellipsoidal variation.** The tidally distorted stars add
   ``-a cos(4 pi phi)`` to the relative flux (minima at both conjunctions), with
   ``a = sum_k l_k 0.15 (15 + u)(1 + tau) / (3 - u) q_k r_k^3 sin^2 i`` (Morris 1985,
@@ -35,11 +35,11 @@ spheres on a circular orbit, computed band by band:
   continuous W UMa-like variation of contact binaries. Reflection and Doppler beaming
   are left out. Orbits are circular (no displaced secondary eclipses).
 * **Depths and temperatures.** OGLE's depths are measured in I, taken here as LSST i.
-  The primary's temperature ``T1`` follows from the catalogue's ``V - I`` de-reddened
+  The primary's temperature ``T1`` follows from the catalog's ``V - I`` de-reddened
   by the mean LMC ``E(V-I) = 0.09`` (Haschke et al. 2011, AJ 141, 158), through the
-  blackbody colours of `tvs_classifier.colours.lsst_colours` converted to Johnson-Cousins
+  blackbody colors of `tvs_classifier.simulation.colors.lsst_colors` converted to Johnson-Cousins
   V and I with Lupton's (2005) SDSS transformations (the system's light is taken to be
-  the primary's), so that the simulated system has about the catalogue star's colour.
+  the primary's), so that the simulated system has about the catalog star's color.
   (The pulsating stars use the Casagrande et al. 2010 relation instead, which is
   calibrated for FGK stars only, 0.46 <= (V-I)_0 <= 1.47; most OGLE-III LMC binaries
   are bluer, B-A stars of 8000-25000 K.) For a circular orbit both eclipses cover the same area, so the ratio
@@ -47,9 +47,9 @@ spheres on a circular orbit, computed band by band:
   up to limb darkening, which the model includes; ``i`` then follows from the primary
   depth. ``T2`` is the blackbody temperature with ``S2 / S1 = J_i`` at the mean
   wavelength of LSST i (755 nm). In every other band ``J_b = J_i 10^(-0.4 [(m_b - m_i)(T2) -
-  (m_b - m_i)(T1)])`` from the blackbody colours, so a cooler secondary makes the
+  (m_b - m_i)(T1)])`` from the blackbody colors, so a cooler secondary makes the
   primary eclipse deeper and the secondary shallower in u than in y. The system's
-  colours are the flux-weighted sum of the two blackbodies.
+  colors are the flux-weighted sum of the two blackbodies.
 * **Contact binaries.** A common envelope makes the two stars of a contact binary
   nearly equally hot (Lucy 1968, ApJ 151, 1123): ``T2 / T1`` is drawn uniform 0.93-1
   and the secondary depth follows from the model, so that EC minima are nearly equal.
@@ -57,8 +57,8 @@ spheres on a circular orbit, computed band by band:
   within 0.26-0.33 for 90 % of the EC stars (as for ED and ESD), which contact
   binaries cannot have.
 
-Catalogue stars without V (under 2 %) are not drawn. Temperatures are kept within
-3000-30000 K. For the few catalogue systems no pair of spheres can reproduce
+Catalog stars without V (under 2 %) are not drawn. Temperatures are kept within
+3000-30000 K. For the few catalog systems no pair of spheres can reproduce
 (primary and secondary flux depths summing to nearly one), the deepest eclipse the
 drawn geometry allows is used; the ``depth1_i`` label gives the model's depth.
 
@@ -66,7 +66,7 @@ Examples
 --------
 >>> import numpy as np
 >>> stars = MODELS["ED"].draw(3, np.random.default_rng(0))
->>> stars.period.shape, stars.colours.shape
+>>> stars.period.shape, stars.colors.shape
 ((3,), (3, 6))
 >>> bool(np.all(stars.labels["depth2_i"] <= stars.labels["depth1_i"]))
 True
@@ -80,11 +80,12 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._pulsation import E_VI_LMC, LSST_WAVELENGTH
+from ..bands import LSST_BANDS, LSST_WAVELENGTH
+from ._pulsation import E_VI_LMC
+from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD
-from .colours import lsst_colours
+from .colors import lsst_colors
 from .ogle import load_ogle3
-from .variability import BANDS, SimulatedStars, StarModel
 
 __all__ = ["LIMB_DARKENING", "MODELS", "eclipse_light_loss"]
 
@@ -93,8 +94,8 @@ LIMB_DARKENING: np.ndarray = np.array([0.60, 0.55, 0.47, 0.40, 0.34, 0.30])
 
 _SUBTYPES = {"ED": "detached", "ESD": "semi-detached", "EC": "contact"}
 _N_ANNULI = 32
-_I_BAND = BANDS.index("i")
-_R_BAND = BANDS.index("r")
+_I_BAND = LSST_BANDS.index("i")
+_R_BAND = LSST_BANDS.index("r")
 _LAMBDA_I_UM = LSST_WAVELENGTH[_I_BAND] / 1000.0  # mean wavelength of LSST i, micron
 _HC_OVER_K = 14387.77  # h c / k in micron K
 _TEFF = (3000.0, 30000.0)
@@ -115,7 +116,7 @@ def _annulus_intensity() -> np.ndarray:
 
 
 def _overlap_area(rho: np.ndarray, radius: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Area common to two discs of radii ``rho`` and ``radius`` with centres ``d`` apart."""
+    """Area common to two discs of radii ``rho`` and ``radius`` with centers ``d`` apart."""
     rho, radius, d = np.broadcast_arrays(rho, radius, np.maximum(d, 1e-12))
     safe_rho = np.maximum(rho, 1e-12)
     a = np.arccos(np.clip((d**2 + rho**2 - radius**2) / (2 * d * safe_rho), -1, 1))
@@ -138,7 +139,7 @@ def eclipse_light_loss(
     occulter : array_like
         Radius of the disc in front, in the same units.
     separation : array_like
-        Distance between the centres on the sky, in the same units.
+        Distance between the centers on the sky, in the same units.
 
     Returns
     -------
@@ -158,7 +159,7 @@ def eclipse_light_loss(
     radius, occulter, separation = radius.ravel(), occulter.ravel(), separation.ravel()
     intensity = _annulus_intensity()
     weights = intensity / (np.pi * np.diff(_EDGES**2) @ intensity)  # per unit disc flux
-    lost = np.zeros((radius.size, len(BANDS)))
+    lost = np.zeros((radius.size, len(LSST_BANDS)))
     # Only points with overlapping discs need the annuli. In units of the eclipsed radius,
     # each annulus loses its area inside the occulter (exact) times its intensity.
     close = np.flatnonzero(separation < radius + occulter)
@@ -167,13 +168,13 @@ def eclipse_light_loss(
         size = occulter[rows, None] / radius[rows, None]
         d = separation[rows, None] / radius[rows, None]
         lost[rows] = np.diff(_overlap_area(_EDGES[None, :], size, d), axis=1) @ weights
-    return np.clip(lost, 0.0, 1.0).reshape(*shape, len(BANDS))
+    return np.clip(lost, 0.0, 1.0).reshape(*shape, len(LSST_BANDS))
 
 
 def _johnson_v_minus_i(teff: np.ndarray) -> np.ndarray:
-    """Blackbody V - I (Vega) from the LSST colours with Lupton's (2005) SDSS relations."""
-    c = lsst_colours(teff)
-    g, r, i, z = (c[:, BANDS.index(b)] for b in "griz")
+    """Blackbody V - I (Vega) from the LSST colors with Lupton's (2005) SDSS relations."""
+    c = lsst_colors(teff)
+    g, r, i, z = (c[:, LSST_BANDS.index(b)] for b in "griz")
     v = g - 0.5784 * (g - r) - 0.0038
     return v - (i - 0.3780 * (i - z) - 0.3974)
 
@@ -187,8 +188,8 @@ def _v_minus_i_grid() -> tuple[np.ndarray, np.ndarray]:
 
 def _teff_from_v_minus_i(v_minus_i: np.ndarray) -> np.ndarray:
     """Blackbody temperature of a de-reddened V - I, kept within 3000-30000 K."""
-    colour, log_teff = _v_minus_i_grid()
-    return np.clip(10 ** np.interp(v_minus_i, colour, log_teff), *_TEFF)
+    color, log_teff = _v_minus_i_grid()
+    return np.clip(10 ** np.interp(v_minus_i, color, log_teff), *_TEFF)
 
 
 def _teff_from_i_ratio(teff1: np.ndarray, ratio: np.ndarray) -> np.ndarray:
@@ -207,7 +208,7 @@ def _i_ratio_from_teff(teff1: np.ndarray, teff2: np.ndarray) -> np.ndarray:
 
 def _band_ratios(ratio_i: np.ndarray, teff1: np.ndarray, teff2: np.ndarray) -> np.ndarray:
     """Surface-brightness ratio S2 / S1 in every band, (n, 6), from the one in i."""
-    c1, c2 = lsst_colours(teff1), lsst_colours(teff2)
+    c1, c2 = lsst_colors(teff1), lsst_colors(teff2)
     relative = (c2 - c2[:, [_I_BAND]]) - (c1 - c1[:, [_I_BAND]])
     return ratio_i[:, None] * 10 ** (-0.4 * relative)
 
@@ -295,7 +296,7 @@ def _geometry(
 
 
 @cache
-def _catalogue(subtype: str) -> dict[str, np.ndarray]:
+def _catalog(subtype: str) -> dict[str, np.ndarray]:
     """Period, depths and de-reddened V - I of the OGLE-III LMC binaries of ``subtype``."""
     table = load_ogle3("ECL")
     table = table[(table["subtype"] == subtype) & table["V"].notna()]
@@ -317,12 +318,12 @@ def _phase_mean(binary: _Binary, r_sum: np.ndarray) -> np.ndarray:
     half = np.arcsin(np.minimum(r_sum, 1.0)) / (2 * np.pi)  # eclipse half-width in phase
     offset = np.linspace(-1.0, 1.0, _N_PHASE)
     star = np.repeat(np.arange(n), _N_PHASE)
-    for centre in (0.0, 0.5):
-        phase = (centre + half[:, None] * offset[None, :]).ravel()
+    for center in (0.0, 0.5):
+        phase = (center + half[:, None] * offset[None, :]).ravel()
         ellipsoid = -2.5 * np.log10(
             (1 - a[star] * np.cos(4 * np.pi * phase)[:, None]) / (1 + a[star])
         )
-        excess = (binary.delta_mag(star, phase) - ellipsoid).reshape(n, _N_PHASE, len(BANDS))
+        excess = (binary.delta_mag(star, phase) - ellipsoid).reshape(n, _N_PHASE, len(LSST_BANDS))
         mean += np.trapezoid(excess, dx=2.0 / (_N_PHASE - 1), axis=1) * half[:, None]
     return mean
 
@@ -332,10 +333,10 @@ def _match_depths(
     teff: tuple[np.ndarray, np.ndarray | None],
     depth: tuple[np.ndarray, np.ndarray],
 ) -> tuple[_Binary, np.ndarray]:
-    """Binaries whose I-band eclipses have the catalogue's depths, and their ``T2``.
+    """Binaries whose I-band eclipses have the catalog's depths, and their ``T2``.
 
     ``geometry`` is ``(r_sum, k, q)``, ``teff`` is ``(T1, T2)`` with ``T2`` None where
-    it follows from the secondary depth (ED, ESD), ``depth`` the catalogue's primary
+    it follows from the secondary depth (ED, ESD), ``depth`` the catalog's primary
     and secondary depths as fractions of the light at maximum.
     """
     (r_sum, k, q), (teff1, teff2), (depth1, depth2) = geometry, teff, depth
@@ -369,22 +370,22 @@ def _match_depths(
 
 def _draw(subtype: str, n: int, rng: np.random.Generator) -> SimulatedStars:
     """``n`` binaries copying random OGLE-III LMC binaries of ``subtype``."""
-    catalogue = _catalogue(subtype)
-    pick = rng.integers(0, len(catalogue["period"]), size=n)
-    period = catalogue["period"][pick]
-    teff1 = _teff_from_v_minus_i(catalogue["v_minus_i"][pick])
+    catalog = _catalog(subtype)
+    pick = rng.integers(0, len(catalog["period"]), size=n)
+    period = catalog["period"][pick]
+    teff1 = _teff_from_v_minus_i(catalog["v_minus_i"][pick])
     geometry = _geometry(subtype, period, rng)
     # Contact binaries: nearly equal temperatures (common envelope), not OGLE's depth2.
     teff2 = np.clip(teff1 * rng.uniform(0.93, 1.0, n), *_TEFF) if subtype == "EC" else None
-    depths = (_flux_fraction(catalogue["depth1"][pick]), _flux_fraction(catalogue["depth2"][pick]))
+    depths = (_flux_fraction(catalog["depth1"][pick]), _flux_fraction(catalog["depth2"][pick]))
     binary, teff2 = _match_depths(geometry, (teff1, teff2), depths)
     # delta_mag is 0 at quadrature (maximum light), where the ellipsoidal flux is 1 + a
-    # times its mean; the colours are those of the mean magnitudes over the orbit.
+    # times its mean; the colors are those of the mean magnitudes over the orbit.
     primary, secondary = (binary.delta_mag(np.arange(n), np.full(n, p)) for p in (0.0, 0.5))
     mean = _phase_mean(binary, geometry[0])
     light2 = binary.ratio * (binary.r2 / binary.r1)[:, None] ** 2  # F2 / F1 per band
     mean_mag = (
-        lsst_colours(teff1)
+        lsst_colors(teff1)
         - 2.5 * np.log10(1 + light2)
         - 2.5 * np.log10(1 + binary.ellipsoidal)
         + mean
@@ -401,12 +402,12 @@ def _draw(subtype: str, n: int, rng: np.random.Generator) -> SimulatedStars:
 
     return SimulatedStars(
         period=period,
-        colours=mean_mag - mean_mag[:, [_R_BAND]],
+        colors=mean_mag - mean_mag[:, [_R_BAND]],
         amplitude=np.maximum(primary, secondary),
         variation=variation,
         labels={
             "epoch_min": LSST_START_MJD + (1.0 - phase0) * period,
-            "ogle_id": catalogue["object"][pick],
+            "ogle_id": catalog["object"][pick],
             "depth1_i": primary[:, _I_BAND],
             "depth2_i": secondary[:, _I_BAND],
             "teff1": teff1,

@@ -1,34 +1,34 @@
 """Synthetic labelled LSST light curves of many classes of variable stars.
 
-Each subclass of variable star is a `tvs_classifier.variability.StarModel` in the
-module of its family: `tvs_classifier.rrlyrae`, `tvs_classifier.cepheids`,
-`tvs_classifier.delta_scuti`, `tvs_classifier.eclipsing_binaries`,
-`tvs_classifier.long_period`, and constant stars here. `MODELS` joins them and
+Each subclass of variable star is a `tvs_classifier.simulation.base.StarModel` in the
+module of its family: `tvs_classifier.simulation.rrlyrae`, `tvs_classifier.simulation.cepheids`,
+`tvs_classifier.simulation.delta_scuti`, `tvs_classifier.simulation.eclipsing_binaries`,
+`tvs_classifier.simulation.long_period`, and constant stars here. `MODELS` joins them and
 `CLASSES` maps every subclass to its main class.
 
 How a light curve is made:
 
-* **The star** from its subclass's model: period, colours (mean magnitude in each of
+* **The star** from its subclass's model: period, colors (mean magnitude in each of
   u g r i z y relative to r), amplitudes and the noiseless variation in every band.
-* **Times** from `tvs_classifier.cadence.visit_times`: LSST-like seasons, nights and
+* **Times** from `tvs_classifier.simulation.cadence.visit_times`: LSST-like seasons, nights and
   numbers of visits per band for a survey of ``years`` years.
 * **Mean r magnitude** uniform over `R_MAG_RANGE` (16.5-23.5: below LSST's saturation
   near 16 and about one magnitude above the single-visit r depth of 24.35); the other
-  bands follow from the colours.
-* **Noise** from `tvs_classifier.noise.add_noise` (Ivezić et al. 2019). All visits
+  bands follow from the colors.
+* **Noise** from `tvs_classifier.simulation.noise.add_noise` (Ivezić et al. 2019). All visits
   are kept, also those fainter than the depth (as forced photometry keeps them).
-* **Constant stars** have no variability and the colours of either a random Stripe 82
-  RR Lyrae (so that colour alone does not tell them from RR Lyrae) or a blackbody of
+* **Constant stars** have no variability and the colors of either a random Stripe 82
+  RR Lyrae (so that color alone does not tell them from RR Lyrae) or a blackbody of
   a temperature drawn log-uniformly over 3500-10000 K, with equal probability.
-* **Reddening**: the models give a star's own (de-reddened) colours; every star,
-  constant stars included, is then seen through dust of a colour excess E(B-V) from
-  `tvs_classifier.extinction.draw_ebv` (label ``ebv``), which reddens its colours by
-  the Cardelli, Clayton & Mathis (1989) law (`tvs_classifier.extinction.redden`). The
+* **Reddening**: the models give a star's own (de-reddened) colors; every star,
+  constant stars included, is then seen through dust of a color excess E(B-V) from
+  `tvs_classifier.simulation.extinction.draw_ebv` (label ``ebv``), which reddens its colors by
+  the Cardelli, Clayton & Mathis (1989) law (`tvs_classifier.simulation.extinction.redden`). The
   mean r magnitude stays as drawn (it is the observed one); the other bands' mean
   magnitudes (``mean_<band>``) are the observed, reddened ones.
 
 Everything is drawn from one `numpy.random.Generator`, so a seed gives the same data.
-The colour excesses come from a generator spawned from it, which leaves its stream
+The color excesses come from a generator spawned from it, which leaves its stream
 unchanged: with and without reddening, a seed gives the same stars, times and noise
 draws.
 
@@ -48,35 +48,34 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..bands import LSST_BANDS
+from ..lightcurves import LightCurves
 from . import cepheids, delta_scuti, eclipsing_binaries, long_period, rrlyrae
+from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD, n_visits, visit_times
-from .colours import lsst_colours
+from .colors import lsst_colors
 from .extinction import EBV_RANGE, draw_ebv, redden
-from .lightcurves import LightCurves
 from .noise import add_noise
-from .variability import BANDS, SimulatedStars, StarModel
 
-__all__ = ["CLASSES", "MODELS", "R_MAG_RANGE", "SIMULATED_BANDS", "simulate"]
+__all__ = ["CLASSES", "MODELS", "R_MAG_RANGE", "simulate"]
 
 #: Range of the mean r magnitude (uniform).
 R_MAG_RANGE: tuple[float, float] = (16.5, 23.5)
 
-#: Bands of the simulated light curves.
-SIMULATED_BANDS: tuple[str, ...] = BANDS
 
 _CHUNK = 2000  # positions per call of visit_times (bounds its memory)
 _CONSTANT_TEFF = (3500.0, 10000.0)
 
 
 def _draw_constant(n: int, rng: np.random.Generator) -> SimulatedStars:
-    """``n`` constant stars with RR Lyrae or blackbody colours (half and half)."""
+    """``n`` constant stars with RR Lyrae or blackbody colors (half and half)."""
     like_rrlyrae = rng.uniform(size=n) < 0.5
     teff = np.exp(rng.uniform(*np.log(_CONSTANT_TEFF), size=n))
-    colours = np.where(like_rrlyrae[:, None], rrlyrae.sesar_colours(n, rng), lsst_colours(teff))
+    colors = np.where(like_rrlyrae[:, None], rrlyrae.sesar_colors(n, rng), lsst_colors(teff))
     return SimulatedStars(
         period=np.full(n, np.nan),
-        colours=colours,
-        amplitude=np.zeros((n, len(BANDS))),
+        colors=colors,
+        amplitude=np.zeros((n, len(LSST_BANDS))),
         variation=lambda star, time, band: np.zeros(np.shape(time)),
     )
 
@@ -89,7 +88,7 @@ MODELS: dict[str, StarModel] = {
     **eclipsing_binaries.MODELS,
     **long_period.MODELS,
     "constant": StarModel(
-        "constant", _draw_constant, "no variability; RR Lyrae or blackbody colours"
+        "constant", _draw_constant, "no variability; RR Lyrae or blackbody colors"
     ),
 }
 
@@ -153,13 +152,13 @@ def simulate(
     seed : int or numpy.random.Generator, optional
         Seed or generator; the same seed gives the same light curves and labels.
     years : float
-        Survey length in years (0 < years <= 20); see `tvs_classifier.cadence`.
+        Survey length in years (0 < years <= 20); see `tvs_classifier.simulation.cadence`.
     r_mag_range : tuple of float
         Range of the observed mean r magnitude (uniform).
     ebv_range : tuple of float or None
-        Range of the colour excess E(B-V) of the interstellar reddening, drawn by
-        `tvs_classifier.extinction.draw_ebv`; ``None`` or ``(0, 0)`` for no reddening
-        (the stars' own colours).
+        Range of the color excess E(B-V) of the interstellar reddening, drawn by
+        `tvs_classifier.simulation.extinction.draw_ebv`; ``None`` or ``(0, 0)`` for no reddening
+        (the stars' own colors).
 
     Returns
     -------
@@ -169,7 +168,7 @@ def simulate(
         One row per object: ``object_id, class, subclass, period`` (days; NaN for
         non-periodic stars), ``mean_<band>`` (observed, reddened mean magnitude over
         time) and ``amp_<band>`` (peak-to-peak amplitude without noise) for every band,
-        ``ebv`` (colour excess E(B-V) of the reddening), then the further columns of the
+        ``ebv`` (color excess E(B-V) of the reddening), then the further columns of the
         subclasses' models (e.g. ``epoch_max`` and ``sesar_id`` of RRab stars; empty for
         the other subclasses).
 
@@ -198,9 +197,9 @@ def simulate(
     rng = np.random.default_rng(seed)
     ebv = _draw_reddening(n, rng, ebv_range)
     subclass = rng.permutation(np.resize(np.array(classes, dtype=object), n))
-    n_bands = len(BANDS)
+    n_bands = len(LSST_BANDS)
     period = np.full(n, np.nan)
-    colours = np.zeros((n, n_bands))
+    colors = np.zeros((n, n_bands))
     amplitude = np.zeros((n, n_bands))
     drawn: dict[str, tuple[np.ndarray, SimulatedStars]] = {}
     extra_labels = []
@@ -209,11 +208,11 @@ def simulate(
         stars = MODELS[name].draw(len(members), rng)
         drawn[name] = (members, stars)
         period[members] = stars.period
-        colours[members] = stars.colours
+        colors[members] = stars.colors
         amplitude[members] = stars.amplitude
         extra_labels.append(pd.DataFrame(dict(stars.labels), index=members))
-    colours = redden(colours - colours[:, [BANDS.index("r")]], ebv)
-    mean = colours + rng.uniform(low, high, size=(n, 1))
+    colors = redden(colors - colors[:, [LSST_BANDS.index("r")]], ebv)
+    mean = colors + rng.uniform(low, high, size=(n, 1))
 
     visits = pd.concat(
         [
@@ -225,7 +224,7 @@ def simulate(
         ignore_index=True,
     )
     obj = visits["position"].to_numpy()
-    band_index = pd.Categorical(visits["band"], categories=BANDS).codes.astype(np.int64)
+    band_index = pd.Categorical(visits["band"], categories=LSST_BANDS).codes.astype(np.int64)
     time = visits["mjd"].to_numpy() - LSST_START_MJD
     true_mag = mean[obj, band_index]
     # Each subclass's variation, with the star's index within its own draw.
@@ -235,7 +234,7 @@ def simulate(
         rank[members] = np.arange(len(members))
         rows = np.flatnonzero((is_name.to_numpy() == name)[obj])
         true_mag[rows] += stars.variation(rank[obj[rows]], time[rows], band_index[rows])
-    band = np.asarray(BANDS, dtype=object)[band_index]
+    band = np.asarray(LSST_BANDS, dtype=object)[band_index]
     observed, error = add_noise(true_mag, band, rng)
     table = pd.DataFrame(
         {
@@ -256,9 +255,9 @@ def simulate(
             "period": period,
         }
     )
-    for b, band_name in enumerate(BANDS):
+    for b, band_name in enumerate(LSST_BANDS):
         labels[f"mean_{band_name}"] = mean[:, b]
-    for b, band_name in enumerate(BANDS):
+    for b, band_name in enumerate(LSST_BANDS):
         labels[f"amp_{band_name}"] = amplitude[:, b]
     labels["ebv"] = ebv
     extra = (

@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .bands import LSST_BANDS, normalize_bands
-from .lightcurves import LightCurveError, LightCurves
+from ..bands import LSST_BANDS, normalize_bands
+from ..lightcurves import LightCurveError, LightCurves
 
 __all__ = [
     "AB_ZEROPOINT_NJY",
@@ -68,7 +68,7 @@ DP1_COLUMNS: dict[str, str] = {
 }
 
 #: DP1 TAP tables with light curves, and the ADQL that selects them. Table and column
-#: names from the DP1 documentation: the DIA forced source catalogue
+#: names from the DP1 documentation: the DIA forced source catalog
 #: (https://dp1.lsst.io/products/catalogs/dia_forced_source.html, TAP table
 #: ``dp1.ForcedSourceOnDiaObject``) and tutorial notebook 201.6
 #: (https://dp1.lsst.io/tutorials/notebook/201/notebook-201-6.html), which recommends
@@ -464,9 +464,9 @@ def _check_lsst_bands(bands: pd.Series, band_map: Mapping[str, str] | None) -> N
     """Refuse bands that are not LSST's in a DP1 table."""
     given = bands.dropna().astype(str).str.strip()
     given = given[given != ""].unique()
-    normalised = normalize_bands(given, band_map) if len(given) else given
+    normalized = normalize_bands(given, band_map) if len(given) else given
     unknown = sorted(
-        {str(name) for name, norm in zip(given, normalised, strict=True) if norm not in LSST_BANDS}
+        {str(name) for name, norm in zip(given, normalized, strict=True) if norm not in LSST_BANDS}
     )
     if unknown:
         raise LightCurveError(

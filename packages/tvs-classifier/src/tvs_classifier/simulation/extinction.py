@@ -1,8 +1,8 @@
 """Interstellar extinction in the LSST bands, and the reddening of simulated stars.
 
 Dust between a star and the observer dims it by :math:`A_\\lambda` magnitudes, more in
-blue light than in red, so that its colours are redder than the star's own colours by
-the colour excess :math:`E(B-V) = A_B - A_V` times a factor per colour. The wavelength
+blue light than in red, so that its colors are redder than the star's own colors by
+the color excess :math:`E(B-V) = A_B - A_V` times a factor per color. The wavelength
 dependence is the extinction law of Cardelli, Clayton & Mathis (1989, ApJ 345, 245;
 CCM89), :math:`A_\\lambda / A_V = a(x) + b(x) / R_V` with :math:`x = 1 / \\lambda` in
 inverse microns, in its infrared (0.3 <= x < 1.1) and optical/near-infrared
@@ -11,8 +11,8 @@ interstellar medium has :math:`R_V = A_V / E(B-V) = 3.1`.
 
 * `ccm89` gives :math:`A_\\lambda / A_V` at any wavelength of that range.
 * `LSST_EXTINCTION` gives :math:`A_b / E(B-V)` in u g r i z y, and `redden` adds the
-  reddening of given colour excesses to colours (magnitudes relative to r).
-* `draw_ebv` draws colour excesses for simulated stars (`tvs_classifier.simulate`).
+  reddening of given color excesses to colors (magnitudes relative to r).
+* `draw_ebv` draws color excesses for simulated stars (`tvs_classifier.simulation`).
 
 Examples
 --------
@@ -28,8 +28,7 @@ import numpy as np
 from numpy.polynomial import polynomial
 from numpy.typing import ArrayLike
 
-from ._pulsation import LSST_WAVELENGTH
-from .variability import BANDS
+from ..bands import LSST_BANDS, LSST_WAVELENGTH
 
 __all__ = [
     "EBV_RANGE",
@@ -58,7 +57,7 @@ _Y_ZERO = 1.82
 _OPTICAL_A = (1.0, 0.17699, -0.50447, -0.02427, 0.72085, 0.01979, -0.77530, 0.32999)
 _OPTICAL_B = (0.0, 1.41338, 2.28305, 1.07233, -5.38434, -0.62251, 5.30260, -2.09002)
 
-#: Range (low, high) of the colour excess E(B-V) drawn by `draw_ebv` by default.
+#: Range (low, high) of the color excess E(B-V) drawn by `draw_ebv` by default.
 EBV_RANGE: tuple[float, float] = (0.0, 1.0)
 
 #: Scale (mean before truncation) of the exponential prior of `draw_ebv`.
@@ -120,10 +119,10 @@ def ccm89(wavelength: ArrayLike, r_v: float = R_V) -> np.ndarray:
 
 
 #: A_b / E(B-V) in the LSST bands u g r i z y: `ccm89` at ``R_V = 3.1`` times R_V,
-#: at the bands' mean wavelengths (`tvs_classifier._pulsation.LSST_WAVELENGTH`). This
+#: at the bands' mean wavelengths (`tvs_classifier.bands.LSST_WAVELENGTH`). This
 #: effective-wavelength approximation differs by a few percent from the integral of
 #: the extinction over a bandpass and a star's spectrum (which also makes it depend
-#: slightly on the star's colour and on E(B-V)); at the SDSS effective wavelengths it
+#: slightly on the star's color and on E(B-V)); at the SDSS effective wavelengths it
 #: is within 1 % of the values of Schlegel, Finkbeiner & Davis (1998, ApJ 500, 525,
 #: Table 6) for r, i and g.
 LSST_EXTINCTION: np.ndarray = R_V * ccm89(LSST_WAVELENGTH)
@@ -148,7 +147,7 @@ def draw_ebv(
     ebv_range: tuple[float, float] = EBV_RANGE,
     scale: float = EBV_SCALE,
 ) -> np.ndarray:
-    """Colour excesses E(B-V) of ``n`` stars, from a truncated exponential prior.
+    """Color excesses E(B-V) of ``n`` stars, from a truncated exponential prior.
 
     ``E(B-V) - low`` is exponential with scale ``scale`` truncated at ``high - low``
     (one uniform number per star, through the inverse distribution function). The
@@ -194,28 +193,28 @@ def draw_ebv(
     return low - scale * np.log1p(-kept * rng.uniform(size=n))
 
 
-def redden(colours: ArrayLike, ebv: ArrayLike) -> np.ndarray:
-    """Colours (magnitudes relative to r) of stars behind dust of excess ``ebv``.
+def redden(colors: ArrayLike, ebv: ArrayLike) -> np.ndarray:
+    """Colors (magnitudes relative to r) of stars behind dust of excess ``ebv``.
 
     Band ``b`` becomes redder by ``(A_b - A_r) / E(B-V) * ebv``, with the ratios of
-    `LSST_EXTINCTION`; the r column, 0 for colours relative to r, stays 0.
+    `LSST_EXTINCTION`; the r column, 0 for colors relative to r, stays 0.
 
     Parameters
     ----------
-    colours : array_like, shape (n, 6)
+    colors : array_like, shape (n, 6)
         Magnitude in u g r i z y minus the magnitude in r, per star.
     ebv : array_like, shape (n,)
-        Colour excess E(B-V) of each star (magnitudes).
+        Color excess E(B-V) of each star (magnitudes).
 
     Returns
     -------
     numpy.ndarray, shape (n, 6)
-        The reddened colours.
+        The reddened colors.
 
     Examples
     --------
     >>> redden(np.zeros((1, 6)), [0.1]).round(3)
     array([[ 0.208,  0.096,  0.   , -0.065, -0.114, -0.139]])
     """
-    relative = LSST_EXTINCTION - LSST_EXTINCTION[BANDS.index("r")]
-    return np.asarray(colours, dtype=float) + np.asarray(ebv, dtype=float)[:, None] * relative
+    relative = LSST_EXTINCTION - LSST_EXTINCTION[LSST_BANDS.index("r")]
+    return np.asarray(colors, dtype=float) + np.asarray(ebv, dtype=float)[:, None] * relative

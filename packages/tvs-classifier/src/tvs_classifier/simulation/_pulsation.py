@@ -1,48 +1,48 @@
-"""What the simulated pulsating stars share: catalogue rows, colours, bands, Fourier modes.
+"""What the simulated pulsating stars share: catalog rows, colors, bands, Fourier modes.
 
-Every pulsating subclass but RRab (RRc and RRd in `tvs_classifier.rrlyrae`, Cepheids in
-`tvs_classifier.cepheids`, delta Scuti stars in `tvs_classifier.delta_scuti`) is made
+Every pulsating subclass but RRab (RRc and RRd in `tvs_classifier.simulation.rrlyrae`, Cepheids in
+`tvs_classifier.simulation.cepheids`, delta Scuti stars in `tvs_classifier.simulation.delta_scuti`) is made
 the same way, with the helpers here:
 
-* **Catalogue rows** (`resample`): real OGLE-III LMC stars drawn at random with
+* **Catalog rows** (`resample`): real OGLE-III LMC stars drawn at random with
   replacement, all their parameters together (period, I amplitude, Fourier parameters,
   mean V and I), skipping rows with a missing value. `fill_undetected` first turns
   OGLE's "harmonic not detected" (``R_k1 = 0``, ``phi_k1`` missing) into a zero term.
-* **Smoothed bootstrap** (``resample(..., smooth=True)``, used by every catalogue-based
+* **Smoothed bootstrap** (``resample(..., smooth=True)``, used by every catalog-based
   subclass): each drawn row gets Gaussian kernel noise, so that stars drawn from one
-  catalogue row are alike but not identical, and a small catalogue (21 first-overtone
+  catalog row are alike but not identical, and a small catalog (21 first-overtone
   anomalous Cepheids) does not repeat the same light curves exactly. This samples a
-  kernel density estimate of the catalogue instead of the catalogue itself (the smoothed
+  kernel density estimate of the catalog instead of the catalog itself (the smoothed
   bootstrap: Silverman & Young 1987, Biometrika 74, 469; Efron & Tibshirani 1993, An
   Introduction to the Bootstrap). The kernel is a product of one Gaussian per
   column, of bandwidth `silverman_bandwidth` (Silverman 1986, eq. 3.31) over the
-  catalogue rows the draw chooses from: ``h = 0.9 min(sd, IQR / 1.34) m**(-1/5)`` for
+  catalog rows the draw chooses from: ``h = 0.9 min(sd, IQR / 1.34) m**(-1/5)`` for
   ``m`` rows, in the coordinates where the column is most nearly Gaussian. A row keeps
-  its correlations (period-amplitude, period-shape, period-colour) up to the bandwidth.
+  its correlations (period-amplitude, period-shape, period-color) up to the bandwidth.
   The rules:
 
   - ``period``, ``amp_I`` (and ``amp_I_F``): in log10, so they stay positive; the
-    period is reflected at the shortest and longest period of the catalogue rows (the
+    period is reflected at the shortest and longest period of the catalog rows (the
     reflection method for a density with bounded support, Silverman 1986), so that the
-    period range of a class stays that of its catalogue (type II Cepheid subtypes are
+    period range of a class stays that of its catalog (type II Cepheid subtypes are
     defined by period); further periods (``period_F`` of RRd stars) are scaled with
     ``period``, keeping the star's period ratio, tightly fixed by pulsation physics;
   - ``R_k1``: additive, clipped at 0; ``phi_k1``: additive, wrapped into [0, 2 pi),
     its bandwidth from the deviations from the circular mean; a harmonic OGLE did not
     detect (``R_k1 = 0``) stays absent, and both bandwidths come from the stars with
     the harmonic;
-  - ``V``: the colour ``V - I`` gets noise of its own bandwidth (``I`` is kept), the
-    magnitudes only matter through the colour;
+  - ``V``: the color ``V - I`` gets noise of its own bandwidth (``I`` is kept), the
+    magnitudes only matter through the color;
   - identifiers, subtypes and any other column are kept.
 
   The spread of a column grows by the factor ``sqrt(1 + (h / sd)**2)``, at most 1.4%
   for the 4877 RRc stars with V and 12% for the 20 ``ACep_1O`` stars with V (less for
-  periods, which the reflection keeps inside the catalogue's range).
-* **Colours** (`colours_from_vi`): OGLE's mean ``V - I``, de-reddened with the mean
+  periods, which the reflection keeps inside the catalog's range).
+* **Colors** (`colors_from_vi`): OGLE's mean ``V - I``, de-reddened with the mean
   LMC reddening ``E(V-I) = 0.09`` mag of Haschke, Grebel & Duffau (2011, AJ 141, 158,
   from red clump stars), gives an effective temperature through the (V-I)_C relation
   of Casagrande et al. (2010, A&A 512, A54, Table 4) at the family's metallicity, and
-  the temperature gives blackbody LSST colours (`tvs_classifier.colours.lsst_colours`).
+  the temperature gives blackbody LSST colors (`tvs_classifier.simulation.colors.lsst_colors`).
   The relation is calibrated for 0.46 <= (V-I)_0 <= 1.47; bluer stars (delta Scuti
   stars, some RR Lyrae) use its extrapolation down to (V-I)_0 = 0.1 (about 9000 K).
 * **Bands** (`at_wavelengths`): a quantity known at some wavelengths (amplitude ratios,
@@ -69,18 +69,18 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ..bands import LSST_BANDS, LSST_WAVELENGTH
 from ._fourier import fourier_curve, ogle_coefficients, peak_to_peak
-from .colours import lsst_colours
-from .variability import BANDS, SimulatedStars
+from .base import SimulatedStars
+from .colors import lsst_colors
 
 __all__ = [
     "E_VI_LMC",
     "JOHNSON_COUSINS_WAVELENGTH",
-    "LSST_WAVELENGTH",
     "Mode",
     "at_wavelengths",
-    "catalogue_stars",
-    "colours_from_vi",
+    "catalog_stars",
+    "colors_from_vi",
     "fill_undetected",
     "ogle_mode",
     "pulsating_stars",
@@ -97,9 +97,6 @@ JOHNSON_COUSINS_WAVELENGTH: dict[str, float] = {"B": 438.0, "V": 545.0, "I": 798
 #: Mean reddening E(V-I) of the LMC (Haschke, Grebel & Duffau 2011, AJ 141, 158).
 E_VI_LMC: float = 0.09
 
-#: Mean wavelengths (nm) of the LSST u g r i z y total throughputs (lsst/throughputs
-#: 1.9), to 5 nm; precise enough for interpolating smooth trends in wavelength.
-LSST_WAVELENGTH: np.ndarray = np.array([370.0, 480.0, 620.0, 755.0, 870.0, 970.0])
 
 # Casagrande et al. (2010) Table 4, (V-I)_C: theta = 5040 / Teff = a0 + a1 X + a2 X^2
 # + a3 X [Fe/H] + a4 [Fe/H] + a5 [Fe/H]^2.
@@ -120,7 +117,7 @@ def resample(
     Parameters
     ----------
     table : pandas.DataFrame
-        Catalogue, one row per star.
+        Catalog, one row per star.
     n : int
         Number of rows to draw.
     rng : numpy.random.Generator
@@ -130,13 +127,13 @@ def resample(
         perturbed (those with a rule in the module notes; the others are kept).
     smooth : bool
         Perturb each drawn row with Gaussian kernel noise (a smoothed bootstrap, see
-        the module notes), so that a small catalogue does not repeat exactly.
+        the module notes), so that a small catalog does not repeat exactly.
 
     Returns
     -------
     pandas.DataFrame
         ``n`` rows, index ``0 .. n - 1``; the identifiers (e.g. ``object``) are those
-        of the catalogue rows drawn.
+        of the catalog rows drawn.
 
     Raises
     ------
@@ -155,7 +152,7 @@ def resample(
     """
     pool = table.dropna(subset=list(columns)).reset_index(drop=True)
     if pool.empty:
-        raise ValueError(f"no catalogue row has all of {list(columns)}")
+        raise ValueError(f"no catalog row has all of {list(columns)}")
     rows = pool.iloc[rng.integers(0, len(pool), size=n)].reset_index(drop=True)
     return _smoothed(rows, pool, columns, rng) if smooth else rows
 
@@ -202,7 +199,7 @@ def _smoothed(
         return rng.normal(0.0, silverman_bandwidth(values), size=len(rows))
 
     for name in columns:
-        if name == "V":  # the colour V - I; I kept
+        if name == "V":  # the color V - I; I kept
             out[name] = rows[name] + noise(pool["V"] - pool["I"])
         elif name == "period":  # in log10, reflected into the pool's range
             log_p = np.log10(pool[name])
@@ -218,8 +215,8 @@ def _smoothed(
             phase = "phi" + name[1:]
             if phase in columns:
                 angle = known[phase].to_numpy()
-                centre = np.angle(np.mean(np.exp(1j * angle)))
-                shifted = rows[phase] + noise(np.angle(np.exp(1j * (angle - centre))))
+                center = np.angle(np.mean(np.exp(1j * angle)))
+                shifted = rows[phase] + noise(np.angle(np.exp(1j * (angle - center))))
                 wrapped = np.mod(np.where(detected, shifted, rows[phase]), 2.0 * np.pi)
                 out[phase] = np.where(wrapped < 2.0 * np.pi, wrapped, 0.0)  # rounding
     for name in columns:  # further periods (RRd's fundamental mode) keep the period ratio
@@ -282,17 +279,17 @@ def teff_from_vi(vi0: ArrayLike, feh: float) -> np.ndarray:
     return 5040.0 / theta
 
 
-def colours_from_vi(v: ArrayLike, i: ArrayLike, feh: float) -> np.ndarray:
-    """LSST colours (n, 6) of LMC stars of mean magnitudes ``v`` and ``i`` (see above).
+def colors_from_vi(v: ArrayLike, i: ArrayLike, feh: float) -> np.ndarray:
+    """LSST colors (n, 6) of LMC stars of mean magnitudes ``v`` and ``i`` (see above).
 
     Examples
     --------
-    >>> colours = colours_from_vi([19.4, 17.9], [18.9, 16.9], -1.5)
-    >>> bool(colours[0, 1] < colours[1, 1])  # the bluer star has the smaller g - r
+    >>> colors = colors_from_vi([19.4, 17.9], [18.9, 16.9], -1.5)
+    >>> bool(colors[0, 1] < colors[1, 1])  # the bluer star has the smaller g - r
     True
     """
     vi0 = np.asarray(v, dtype=float) - np.asarray(i, dtype=float) - E_VI_LMC
-    return lsst_colours(teff_from_vi(vi0, feh))
+    return lsst_colors(teff_from_vi(vi0, feh))
 
 
 def at_wavelengths(
@@ -341,7 +338,7 @@ class Mode:
         Period in days.
     cos, sin : ndarray, shape (n, 6, K)
         Coefficients (magnitudes) of harmonics ``1 .. K`` in each band
-        (see `tvs_classifier._fourier.fourier_curve`).
+        (see `tvs_classifier.simulation._fourier.fourier_curve`).
     """
 
     period: np.ndarray
@@ -414,7 +411,7 @@ def scaled_mode(
     np.float64(0.3)
     """
     scale = amp_i / peak_to_peak(cos, sin)
-    per_band = scale[:, None] * np.broadcast_to(band_ratio, (len(period), len(BANDS)))
+    per_band = scale[:, None] * np.broadcast_to(band_ratio, (len(period), len(LSST_BANDS)))
     return Mode(
         period=np.asarray(period, dtype=float),
         cos=per_band[:, :, None] * cos[:, None, :],
@@ -424,7 +421,7 @@ def scaled_mode(
 
 def pulsating_stars(
     period: np.ndarray,
-    colours: np.ndarray,
+    colors: np.ndarray,
     modes: Sequence[Mode],
     rng: np.random.Generator,
     labels: Mapping[str, np.ndarray] | None = None,
@@ -459,14 +456,14 @@ def pulsating_stars(
 
     return SimulatedStars(
         period=np.asarray(period, dtype=float),
-        colours=colours,
+        colors=colors,
         amplitude=np.asarray(amplitude),
         variation=variation,
         labels=dict(labels or {}),
     )
 
 
-def catalogue_stars(
+def catalog_stars(
     rows: pd.DataFrame,
     period: np.ndarray,
     modes: Sequence[Mode],
@@ -474,9 +471,9 @@ def catalogue_stars(
     rng: np.random.Generator,
     labels: Mapping[str, np.ndarray] | None = None,
 ) -> SimulatedStars:
-    """`pulsating_stars` of OGLE catalogue ``rows``: colours from their V - I at ``feh``.
+    """`pulsating_stars` of OGLE catalog ``rows``: colors from their V - I at ``feh``.
 
-    The label ``ogle_id`` names the catalogue star of each row; ``labels`` adds more.
+    The label ``ogle_id`` names the catalog star of each row; ``labels`` adds more.
 
     Examples
     --------
@@ -492,13 +489,13 @@ def catalogue_stars(
     ...     }
     ... )
     >>> mode = ogle_mode(rows, np.ones(6))
-    >>> stars = catalogue_stars(rows, mode.period, [mode], -1.5, np.random.default_rng(0))
+    >>> stars = catalog_stars(rows, mode.period, [mode], -1.5, np.random.default_rng(0))
     >>> stars.labels["ogle_id"].tolist()
     ['OGLE-1']
     """
     return pulsating_stars(
         period,
-        colours_from_vi(rows["V"], rows["I"], feh),
+        colors_from_vi(rows["V"], rows["I"], feh),
         modes,
         rng,
         labels={"ogle_id": rows["object"].to_numpy(), **(labels or {})},

@@ -3,9 +3,9 @@
 Miras and semi-regular variables (SR) form the main class ``"LPV"``; stochastic
 variables join the constant stars in the main class ``"constant"`` (constant or
 non-periodic sources). The numbers below are approximate ranges read from the
-OGLE-III catalogue of LMC long-period variables (Soszyński et al. 2009, AcA 59, 239:
+OGLE-III catalog of LMC long-period variables (Soszyński et al. 2009, AcA 59, 239:
 1667 Miras, 11128 semi-regulars) and the GCVS definitions of the types (Samus et al.
-2017, ARep 61, 80), not fits to a catalogue table, which the package does not bundle.
+2017, ARep 61, 80), not fits to a catalog table, which the package does not bundle.
 
 * **Miras** (``"Mira"``): period log-normal, ``log10 P ~ N(2.45, 0.15)`` kept within
   100-1000 d; peak-to-peak I amplitude uniform 0.9-2.5 mag (OGLE's Mira criterion is
@@ -26,17 +26,17 @@ OGLE-III catalogue of LMC long-period variables (Soszyński et al. 2009, AcA 59,
   gives ``A_V / A_I`` of about 2.8 for Miras, so ``A_V > 2.5`` mag for every Mira, and
   about 1.6 for semi-regulars; u and g amplitudes of Miras reach 3-10 mag. The ratios
   are approximate, chosen to match these published ranges.
-* **Colours** of blackbodies (`tvs_classifier.colours.lsst_colours`) of temperatures
+* **Colors** of blackbodies (`tvs_classifier.simulation.colors.lsst_colors`) of temperatures
   uniform over 2500-3500 K (Miras) and 3000-3800 K (semi-regulars). Blackbodies match
   M giants poorly (molecular bands make real ones much redder in g - r and u - g),
-  so these colours place LPVs among the reddest sources without reproducing them.
+  so these colors place LPVs among the reddest sources without reproducing them.
 * **Stochastic variables** (``"stochastic"``): a damped random walk
   (Ornstein-Uhlenbeck process; Kelly et al. 2009, ApJ 698, 895), the model of quasar
   variability, with time scale ``tau`` log-uniform 100-1000 d and asymptotic structure
   function ``SF_inf`` in r log-uniform 0.1-0.3 mag (MacLeod et al. 2010, ApJ 721,
   1014); the same process in every band, scaled by ``SF_inf ∝ lambda^-0.48``
   (MacLeod et al. 2010), so bluer bands vary more. The structure function is
-  ``SF(dt) = SF_inf sqrt(1 - exp(-|dt| / tau))``. Colours of a power law
+  ``SF(dt) = SF_inf sqrt(1 - exp(-|dt| / tau))``. Colors of a power law
   ``f_nu ∝ nu^alpha`` with ``alpha ~ N(-0.44, 0.3)`` (Vanden Berk et al. 2001, AJ 122,
   549). Period NaN; the amplitude given is ``2 SF_inf``.
 
@@ -62,10 +62,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._pulsation import LSST_WAVELENGTH
+from ..bands import LSST_BANDS, LSST_WAVELENGTH
+from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD
-from .colours import lsst_colours
-from .variability import BANDS, SimulatedStars, StarModel
+from .colors import lsst_colors
 
 __all__ = [
     "DRW_WAVELENGTH_SLOPE",
@@ -84,8 +84,8 @@ SR_RATIO: np.ndarray = np.array([2.2, 1.8, 1.4, 1.0, 0.8, 0.7])
 #: Power of the wavelength in SF_inf of a damped random walk (MacLeod et al. 2010).
 DRW_WAVELENGTH_SLOPE = -0.48
 
-_I_BAND = BANDS.index("i")
-_R_BAND = BANDS.index("r")
+_I_BAND = LSST_BANDS.index("i")
+_R_BAND = LSST_BANDS.index("r")
 _N_CYCLES = 128  # Mira cycles with their own amplitude and mean, then repeating
 
 
@@ -150,9 +150,9 @@ def damped_random_walk(
     return out.reshape(shape)
 
 
-def _blackbody_colours(teff_range: tuple[float, float], n: int, rng) -> np.ndarray:
-    """Colours of blackbodies with temperatures uniform over ``teff_range``."""
-    return lsst_colours(rng.uniform(*teff_range, size=n))
+def _blackbody_colors(teff_range: tuple[float, float], n: int, rng) -> np.ndarray:
+    """Colors of blackbodies with temperatures uniform over ``teff_range``."""
+    return lsst_colors(rng.uniform(*teff_range, size=n))
 
 
 def _draw_mira(n: int, rng: np.random.Generator) -> SimulatedStars:
@@ -163,7 +163,7 @@ def _draw_mira(n: int, rng: np.random.Generator) -> SimulatedStars:
     phase0 = rng.uniform(0.0, 1.0, n)
     cycle_amplitude = 1.0 + rng.normal(0.0, 0.1, (n, _N_CYCLES))
     cycle_mean = rng.normal(0.0, 0.05, (n, _N_CYCLES))
-    colours = _blackbody_colours((2500.0, 3500.0), n, rng)
+    colors = _blackbody_colors((2500.0, 3500.0), n, rng)
 
     def variation(star: np.ndarray, time: np.ndarray, band: np.ndarray) -> np.ndarray:
         cycles = time / period[star] + phase0[star]
@@ -183,7 +183,7 @@ def _draw_mira(n: int, rng: np.random.Generator) -> SimulatedStars:
 
     return SimulatedStars(
         period=period,
-        colours=colours,
+        colors=colors,
         amplitude=amp_i[:, None] * MIRA_RATIO[None, :],
         variation=variation,
         labels={"epoch_max": LSST_START_MJD + (1.0 - phase0) * period},
@@ -204,7 +204,7 @@ def _draw_sr(n: int, rng: np.random.Generator) -> SimulatedStars:
     tau = period[:, 0] * rng.uniform(1.0, 3.0, n)
     sigma = amp[:, 0] * rng.uniform(0.1, 0.3, n)
     seed = rng.integers(0, 2**63, n)
-    colours = _blackbody_colours((3000.0, 3800.0), n, rng)
+    colors = _blackbody_colors((3000.0, 3800.0), n, rng)
 
     def variation(star: np.ndarray, time: np.ndarray, band: np.ndarray) -> np.ndarray:
         time = np.asarray(time, dtype=float)
@@ -215,7 +215,7 @@ def _draw_sr(n: int, rng: np.random.Generator) -> SimulatedStars:
 
     return SimulatedStars(
         period=period[:, 0],
-        colours=colours,
+        colors=colors,
         amplitude=amp.sum(axis=1)[:, None] * SR_RATIO[None, :],
         variation=variation,
         labels={"second_period": period[:, 1]},
@@ -231,7 +231,7 @@ def _draw_stochastic(n: int, rng: np.random.Generator) -> SimulatedStars:
         * (LSST_WAVELENGTH / LSST_WAVELENGTH[_R_BAND])[None, :] ** DRW_WAVELENGTH_SLOPE
     )
     alpha = rng.normal(-0.44, 0.3, n)
-    colours = 2.5 * alpha[:, None] * np.log10(LSST_WAVELENGTH / LSST_WAVELENGTH[_R_BAND])[None, :]
+    colors = 2.5 * alpha[:, None] * np.log10(LSST_WAVELENGTH / LSST_WAVELENGTH[_R_BAND])[None, :]
     seed = rng.integers(0, 2**63, n)
 
     def variation(star: np.ndarray, time: np.ndarray, band: np.ndarray) -> np.ndarray:
@@ -239,7 +239,7 @@ def _draw_stochastic(n: int, rng: np.random.Generator) -> SimulatedStars:
 
     return SimulatedStars(
         period=np.full(n, np.nan),
-        colours=colours,
+        colors=colors,
         amplitude=2.0 * sf,
         variation=variation,
         labels={"tau": tau, "sf_inf_r": sf_r},

@@ -1,31 +1,31 @@
 """Training the classifier: splits, class weights, early stopping, calibration, model card.
 
-`train` takes labelled light curves (e.g. from `tvs_classifier.simulate.simulate`)
-and returns a `~tvs_classifier.model.TrainedClassifier`:
+`train` takes labelled light curves (e.g. from `tvs_classifier.simulation`, passed in as
+data: training knows nothing of the simulator) and returns a
+`~tvs_classifier.classifier.trained.TrainedClassifier`:
 
 1. **Periods**: the label's period; where it is NaN (constant stars) the period
    that `tvs_classifier.periods.find_periods` finds, as it would be at
    classification time.
-2. **Inputs** (`tvs_classifier.model.model_inputs`): one image per object with a
+2. **Inputs** (`tvs_classifier.classifier.inputs.model_inputs`): one image per object with a
    channel per band, and the numeric features with their "has value" flags,
-   standardised with the mean and standard deviation of the training split.
+   standardized with the mean and standard deviation of the training split.
 3. **Splits**: stratified by subclass into training, validation and test sets.
 4. **Fit**: Adam, cross-entropy weighted by inverse subclass frequency ("balanced"),
    early stopping on the validation loss (best weights kept). The network predicts
    subclasses; main-class probabilities are sums over each class's subclasses.
 5. **Calibration**: temperature scaling on the validation split
-   (`tvs_classifier.calibration`).
-6. **Evaluation** on the test split (`tvs_classifier.evaluation`): per-subclass and
+   (`tvs_classifier.classifier.calibration`).
+6. **Evaluation** on the test split (`tvs_classifier.classifier.evaluation`): per-subclass and
    per-class precision, recall, F1, confusion matrices, expected calibration error.
 
-`export` writes the classifier folder (``model.keras``, ``model_card.json`` and
-``MODEL_CARD.md``), each file atomically; `tvs_classifier.model.load_classifier`
-reads it back. The same seed gives the same splits and weights
+The classifier's ``save`` writes its folder (``model.keras``, ``model_card.json`` and
+``MODEL_CARD.md``) and `tvs_classifier.load_classifier` reads it back. The same seed gives the same splits and weights
 (`keras.utils.set_random_seed`; on one machine and backend).
 
 Examples
 --------
->>> from tvs_classifier.simulate import simulate
+>>> from tvs_classifier import simulate
 >>> lcs, labels = simulate(60, ["RRab", "RRc"], seed=1, years=1)
 >>> clf = train(
 ...     lcs,
@@ -47,50 +47,31 @@ import contextlib
 import dataclasses
 import datetime
 import importlib.metadata
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import __version__
-from ._output import write_atomic
-from .bands import LSST_BANDS
-from .calibration import (
-    apply_temperature,
-    expected_calibration_error,
-    fit_temperature,
-)
+from .._version import VERSION
+from ..bands import LSST_BANDS
+from ..io.writers import LABEL_COLUMNS
+from ..lightcurves import LightCurves
+from ..periods import find_periods
+from ._keras import import_keras
+from .calibration import apply_temperature, expected_calibration_error, fit_temperature
 from .evaluation import classification_report, confusion_matrix
-from .lightcurves import LightCurves
-from .model import (
-    CARD_FILE,
-    CARD_MARKDOWN_FILE,
-    FEATURE_INPUT,
-    IMAGE_INPUT,
-    MODEL_FILE,
-    TrainedClassifier,
-    _file_sha256,
-    build_model,
-    fit_standardisation,
-    model_inputs,
-    standardise,
-)
+from .inputs import fit_standardization, model_inputs, standardize
+from .network import FEATURE_INPUT, IMAGE_INPUT, build_model
+from .trained import TrainedClassifier
 
 __all__ = [
     "STAND_IN_PERIODS",
-    "export",
-    "render_model_card",
     "stand_in_periods",
     "stratified_split",
     "train",
     "training_periods",
 ]
-
-#: Columns a labels table needs.
-LABEL_COLUMNS = ("object_id", "class", "subclass", "period")
 
 
 def stratified_split(
@@ -230,13 +211,11 @@ def training_periods(
 
     Examples
     --------
-    >>> from tvs_classifier.simulate import simulate
+    >>> from tvs_classifier import simulate
     >>> lcs, labels = simulate(2, ["RRab"], seed=1, years=1)
     >>> training_periods(lcs, labels, progress=False)["period_source"].tolist()
     ['given', 'given']
     """
-    from .periods import find_periods
-
     given = labels.set_index("object_id")["period"].astype(float)
     return find_periods(light_curves, given, progress=progress, min_period=0.05)
 
@@ -251,7 +230,7 @@ def _class_weights(codes: np.ndarray, n_classes: int) -> dict[int, float]:
 
 def _epoch_bar(epochs: int, progress: bool):
     """A Keras callback showing a tqdm bar over epochs (with the losses)."""
-    import keras
+    keras = import_keras()
 
     class EpochBar(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
@@ -332,10 +311,10 @@ def train(
     class_weight : {"balanced", None}
         Weight the loss by inverse subclass frequency, or not.
     filters : tuple of three int
-        Filters of the convolution layers (`tvs_classifier.model.build_model`).
+        Filters of the convolution layers (`tvs_classifier.classifier.network.build_model`).
     image_dropout : float
         Fraction of training objects whose image summary is dropped whole
-        (`tvs_classifier.model.build_model`; 0 gives the network of Szklenar et al.
+        (`tvs_classifier.classifier.network.build_model`; 0 gives the network of Szklenar et al.
         2022 as it was).
     seed : int
         Seed of the splits, the weights and the shuffling.
@@ -356,8 +335,7 @@ def train(
         If labels are missing, inconsistent or for objects not given, fewer than two
         subclasses remain, a split is empty, or ``class_weight`` is unknown.
     """
-    import keras
-
+    keras = import_keras()
     if class_weight not in ("balanced", None):
         raise ValueError(f"class_weight={class_weight!r}: use 'balanced' or None")
     bands = tuple(bands)
@@ -384,8 +362,8 @@ def train(
             f"splits of {len(train_at)}, {len(val_at)} and {len(test_at)} objects: "
             "give more light curves or larger validation/test fractions"
         )
-    mean, std = fit_standardisation(matrix[train_at], names)
-    features = standardise(matrix, names, mean, std)
+    mean, std = fit_standardization(matrix[train_at], names)
+    features = standardize(matrix, names, mean, std)
 
     keras.utils.set_random_seed(seed)
     network = build_model(
@@ -444,18 +422,8 @@ def train(
     class_report, class_matrix = _scores(
         class_codes, classifier.class_probabilities(calibrated_test), classes
     )
-    card = {
-        "model_version": "",
+    record = {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "subclasses": list(subclasses),
-        "class_of": class_of,
-        "classes": list(classes),
-        "bands": list(bands),
-        "image_size": [height, width],
-        "feature_names": names,
-        "feature_mean": mean.tolist(),
-        "feature_std": std.tolist(),
-        "temperature": temperature,
         "architecture": {
             "name": network.name,
             "filters": list(filters),
@@ -493,15 +461,15 @@ def train(
         },
         "versions": _versions(),
     }
-    return dataclasses.replace(classifier, temperature=temperature, card=card)
+    return dataclasses.replace(classifier, temperature=temperature, card=record)
 
 
 def _versions() -> dict[str, str]:
     """Versions of the software that made a model."""
-    import keras
+    keras = import_keras()
 
     versions = {
-        "tvs_classifier": __version__,
+        "tvs_classifier": VERSION,
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
         "numpy": np.__version__,
@@ -509,120 +477,3 @@ def _versions() -> dict[str, str]:
     with contextlib.suppress(importlib.metadata.PackageNotFoundError):
         versions[versions["backend"]] = importlib.metadata.version(versions["backend"])
     return versions
-
-
-def render_model_card(card: dict) -> str:
-    """The model card as Markdown (what ``MODEL_CARD.md`` holds).
-
-    Examples
-    --------
-    >>> text = render_model_card(
-    ...     {
-    ...         "model_version": "v1",
-    ...         "subclasses": ["a", "b"],
-    ...         "class_of": {"a": "A", "b": "A"},
-    ...         "bands": ["g"],
-    ...         "image_size": [8, 16],
-    ...     }
-    ... )
-    >>> text.splitlines()[0]
-    '# tvs-classifier model v1'
-    """
-    lines = [
-        f"# tvs-classifier model {card.get('model_version', '')}",
-        "",
-        "CNN + MLP classifier of periodic variable stars (Szklenar et al. 2020, 2022, 2025): "
-        "phase-folded light curves drawn as images (a channel per band) and numeric "
-        "features (log period, amplitudes, colours, numbers of points).",
-        "",
-        f"- Created: {card.get('created', '?')}",
-        f"- Bands: {', '.join(card.get('bands', []))}",
-        f"- Image size: {' x '.join(str(v) for v in card.get('image_size', []))}",
-        f"- Temperature (calibration): {card.get('temperature', 1.0):.4g}",
-        f"- Seed: {card.get('seed', '?')}; splits: {card.get('splits', {})}",
-        f"- Versions: {card.get('versions', {})}",
-        f"- Training data: {json.dumps(card.get('training_data', {}))}",
-        "",
-        "## Subclasses and classes",
-        "",
-        "| subclass | class |",
-        "|---|---|",
-        *(f"| {sub} | {main} |" for sub, main in card.get("class_of", {}).items()),
-    ]
-    for level in ("class", "subclass"):
-        metrics = card.get("metrics", {}).get(level)
-        if not metrics:
-            continue
-        lines += [
-            "",
-            f"## Test-split metrics by {level} (accuracy {metrics['accuracy']:.3f})",
-            "",
-            "| | precision | recall | F1 | support |",
-            "|---|---|---|---|---|",
-        ]
-        for name, row in metrics["per_class"].items():
-            lines.append(
-                f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | "
-                f"{row['f1']:.3f} | {int(row['support'])} |"
-            )
-        matrix = card.get("confusion_matrix", {}).get(level)
-        if matrix:
-            lines += ["", "Confusion matrix (rows true, columns predicted):", ""]
-            lines.append("| | " + " | ".join(matrix["labels"]) + " |")
-            lines.append("|---" * (len(matrix["labels"]) + 1) + "|")
-            for name, row in zip(matrix["labels"], matrix["matrix"], strict=True):
-                lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
-    if "metrics" in card:
-        m = card["metrics"]
-        lines += [
-            "",
-            "## Calibration (expected calibration error)",
-            "",
-            f"- validation, uncalibrated: {m['ece_validation_uncalibrated']:.4f}",
-            f"- validation, calibrated: {m['ece_validation_calibrated']:.4f}",
-            f"- test, calibrated: {m['ece_test_calibrated']:.4f}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def export(classifier: TrainedClassifier, folder: str | Path) -> Path:
-    """Write a classifier folder: ``model.keras``, ``model_card.json``, ``MODEL_CARD.md``.
-
-    Each file is written atomically (whole or not at all); the card records the
-    SHA-256 of ``model.keras`` (checked by `tvs_classifier.model.load_classifier`) and
-    the model version ``tvs-cnn-<first 12 hex digits>``.
-
-    Parameters
-    ----------
-    classifier : TrainedClassifier
-        From `train`.
-    folder : str or Path
-        Output folder (created if needed; files in it are replaced).
-
-    Returns
-    -------
-    Path
-        The folder.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    model_path = write_atomic(folder / MODEL_FILE, lambda path: classifier.model.save(path))
-    digest = _file_sha256(model_path)
-    card = dict(classifier.card)
-    card.update(
-        model_sha256=digest,
-        model_version=f"tvs-cnn-{digest[:12]}",
-        subclasses=list(classifier.subclasses),
-        class_of=dict(classifier.class_of),
-        bands=list(classifier.bands),
-        image_size=list(classifier.image_size),
-        feature_names=list(classifier.feature_names),
-        feature_mean=np.asarray(classifier.feature_mean).tolist(),
-        feature_std=np.asarray(classifier.feature_std).tolist(),
-        temperature=float(classifier.temperature),
-    )
-    write_atomic(folder / CARD_FILE, lambda path: path.write_text(json.dumps(card, indent=2)))
-    write_atomic(
-        folder / CARD_MARKDOWN_FILE, lambda path: path.write_text(render_model_card(card))
-    )
-    return folder

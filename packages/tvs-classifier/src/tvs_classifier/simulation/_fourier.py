@@ -1,7 +1,7 @@
 """Light curves from Fourier series: the one implementation every simulated pulsator uses.
 
 A periodic light curve is ``m(phi) = sum_k c_k cos(2 pi k phi) + s_k sin(2 pi k phi)``
-with ``phi`` the phase in cycles. Catalogues such as OGLE-III describe its shape by the
+with ``phi`` the phase in cycles. Catalogs such as OGLE-III describe its shape by the
 cosine series ``m(phi) = sum_k A_k cos(2 pi k phi + phi_k)`` and the ratios
 ``R_k1 = A_k / A_1`` and differences ``phi_k1 = phi_k - k phi_1`` (Simon & Lee 1981,
 ApJ 248, 291; OGLE-III, e.g. Soszyński et al. 2008, AcA 58, 163), of magnitudes against

@@ -1,0 +1,545 @@
+"""A trained classifier: the network with everything needed to use it, saved and loaded.
+
+`TrainedClassifier` holds the network (`tvs_classifier.classifier.network`), its bands,
+image size, feature standardization, subclass to class mapping and calibration
+temperature, and what its training recorded. `TrainedClassifier.save` writes a
+classifier folder and `load_classifier` reads one back, side by side as Keras'
+``model.save`` and ``keras.saving.load_model``:
+
+``model.keras``
+    the network (Keras 3 format, any backend);
+``model_card.json``
+    the model card (`TrainedClassifier.model_card`): the fields above, the model
+    version ``tvs-cnn-<12 hex digits>`` and the SHA-256 of ``model.keras``, the
+    training data, settings and test-split metrics;
+``MODEL_CARD.md``
+    the same card for people (`render_model_card`).
+
+The default model ships in ``tvs_classifier/data/model`` (`DEFAULT_MODEL_DIR`).
+
+Examples
+--------
+>>> clf = load_classifier()  # the default model
+>>> clf.version, clf.bands, clf.image_size
+('tvs-cnn-a098c8cd0cb8', ('u', 'g', 'r', 'i', 'z', 'y'), (32, 64))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .._output import write_atomic
+from ..bands import LSST_BANDS
+from ..features import compute_features, feature_matrix
+from ..lightcurves import LightCurves
+from ._keras import import_keras
+from .calibration import apply_temperature
+from .inputs import model_inputs, standardize
+from .network import FEATURE_INPUT, IMAGE_INPUT, build_model
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import keras
+
+__all__ = [
+    "CARD_FILE",
+    "CARD_MARKDOWN_FILE",
+    "DEFAULT_MODEL_DIR",
+    "MODEL_FILE",
+    "ModelError",
+    "TrainedClassifier",
+    "load_classifier",
+    "render_model_card",
+]
+
+#: File names of a classifier folder.
+MODEL_FILE = "model.keras"
+CARD_FILE = "model_card.json"
+CARD_MARKDOWN_FILE = "MODEL_CARD.md"
+
+#: Where the default model is installed (inside the package).
+DEFAULT_MODEL_DIR: Path = Path(str(files("tvs_classifier"))) / "data" / "model"
+
+#: Keys every model card must have.
+_CARD_KEYS = (
+    "model_version",
+    "subclasses",
+    "class_of",
+    "bands",
+    "image_size",
+    "feature_names",
+    "feature_mean",
+    "feature_std",
+    "temperature",
+    "model_sha256",
+)
+
+
+class ModelError(ValueError):
+    """A classifier folder that is missing, incomplete or corrupt, with what to do."""
+
+
+@dataclass(frozen=True, eq=False)
+class TrainedClassifier:
+    """A trained network with everything needed to classify with it.
+
+    Attributes
+    ----------
+    model : keras.Model
+        The network (`tvs_classifier.classifier.network.build_model`), output: uncalibrated subclass probabilities.
+    subclasses : tuple of str
+        The network's outputs, in order.
+    class_of : dict of str to str
+        Main class of every subclass; main-class probabilities are sums over them.
+    bands : tuple of str
+        Image channels and feature bands, in order.
+    image_size : tuple of int
+        ``(height, width)``.
+    feature_names : list of str
+        Columns of the feature matrix (`tvs_classifier.classifier.inputs.model_inputs`).
+    feature_mean, feature_std : ndarray
+        Standardization of the features
+        (`tvs_classifier.classifier.inputs.fit_standardization` on the training split).
+    temperature : float
+        Calibration temperature (`tvs_classifier.classifier.calibration`).
+    card : dict
+        What the model card says beyond the fields above: how the model was trained
+        and how well it did (`tvs_classifier.classifier.training.train` records it),
+        and, once saved, its version and checksum. `model_card` gives the whole card.
+
+    Examples
+    --------
+    >>> net = build_model(2, image_shape=(8, 16, 1), n_features=2, filters=(2, 2, 2))
+    >>> clf = TrainedClassifier(
+    ...     net,
+    ...     ("RRab", "RRc"),
+    ...     {"RRab": "RRL", "RRc": "RRL"},
+    ...     ("g",),
+    ...     (8, 16),
+    ...     ["log10_period", "has_log10_period"],
+    ...     np.zeros(2),
+    ...     np.ones(2),
+    ...     1.0,
+    ... )
+    >>> clf.classes, clf.predict_proba(np.zeros((1, 8, 16, 1)), np.zeros((1, 2))).shape
+    (('RRL',), (1, 2))
+    """
+
+    model: keras.Model
+    subclasses: tuple[str, ...]
+    class_of: dict[str, str]
+    bands: tuple[str, ...]
+    image_size: tuple[int, int]
+    feature_names: list[str]
+    feature_mean: np.ndarray
+    feature_std: np.ndarray
+    temperature: float = 1.0
+    card: dict = field(default_factory=dict)
+
+    @classmethod
+    def untrained(
+        cls,
+        class_of: dict[str, str],
+        *,
+        bands: Sequence[str] = LSST_BANDS,
+        image_size: tuple[int, int] = (32, 64),
+        seed: int | None = None,
+        **network: object,
+    ) -> TrainedClassifier:
+        """An untrained classifier of the real architecture (for tests and benchmarks).
+
+        Parameters
+        ----------
+        class_of : dict of str to str
+            Main class of every subclass (the outputs, in this order).
+        bands : sequence of str
+            Bands of the inputs.
+        image_size : tuple of int
+            ``(height, width)``.
+        seed : int, optional
+            Seed of the initial weights (`keras.utils.set_random_seed`).
+        **network
+            Passed to `build_model` (e.g. ``filters``).
+
+        Examples
+        --------
+        >>> clf = TrainedClassifier.untrained(
+        ...     {"a": "A", "b": "B"}, bands=("g", "r"), image_size=(8, 16), filters=(2, 2, 2)
+        ... )
+        >>> clf.version, len(clf.feature_names)
+        ('untrained', 12)
+        """
+        keras = import_keras()
+
+        if seed is not None:
+            keras.utils.set_random_seed(seed)
+        bands = tuple(bands)
+        one = LightCurves.from_table(
+            pd.DataFrame(
+                {
+                    "object_id": [0],
+                    "mjd": [0.0],
+                    "band": [bands[0]],
+                    "mag": [0.0],
+                    "mag_err": [1.0],
+                }
+            )
+        )
+        _, names = feature_matrix(compute_features(one, [1.0], bands=bands))
+        height, width = (int(size) for size in image_size)
+        net = build_model(
+            len(class_of),
+            image_shape=(height, width, len(bands)),
+            n_features=len(names),
+            **network,
+        )
+        return cls(
+            model=net,
+            subclasses=tuple(class_of),
+            class_of=dict(class_of),
+            bands=bands,
+            image_size=(height, width),
+            feature_names=names,
+            feature_mean=np.zeros(len(names)),
+            feature_std=np.ones(len(names)),
+            card={"model_version": "untrained"},
+        )
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Main classes, in order of their first subclass."""
+        return tuple(dict.fromkeys(self.class_of[name] for name in self.subclasses))
+
+    @property
+    def version(self) -> str:
+        """The model version: ``tvs-cnn-<12 hex digits of model.keras' SHA-256>`` once
+        saved, ``"unsaved"`` for a model not saved yet, ``"untrained"`` for `untrained`."""
+        return str(self.card.get("model_version", "unsaved"))
+
+    def model_card(self) -> dict:
+        """The whole model card: what `card` records, with this classifier's fields.
+
+        The one place a card is put together: `save` writes it (adding the checksum
+        and version of the saved network), `load_classifier` reads it back.
+
+        Examples
+        --------
+        >>> clf = TrainedClassifier.untrained(
+        ...     {"a": "A", "b": "B"}, bands=("g",), image_size=(8, 16), filters=(2, 2, 2)
+        ... )
+        >>> card = clf.model_card()
+        >>> card["model_version"], card["bands"], card["classes"]
+        ('untrained', ['g'], ['A', 'B'])
+        """
+        return {
+            "model_version": self.version,
+            **self.card,
+            "subclasses": list(self.subclasses),
+            "class_of": dict(self.class_of),
+            "classes": list(self.classes),
+            "bands": list(self.bands),
+            "image_size": list(self.image_size),
+            "feature_names": list(self.feature_names),
+            "feature_mean": np.asarray(self.feature_mean, dtype=np.float64).tolist(),
+            "feature_std": np.asarray(self.feature_std, dtype=np.float64).tolist(),
+            "temperature": float(self.temperature),
+        }
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the classifier folder: ``model.keras``, ``model_card.json``, ``MODEL_CARD.md``.
+
+        Each file is written atomically (whole or not at all). The card (`model_card`)
+        records the SHA-256 of ``model.keras``, which `load_classifier` checks, and the
+        model version ``tvs-cnn-<its first 12 hex digits>``.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Output folder (created if needed; the three files in it are replaced).
+
+        Returns
+        -------
+        Path
+            The folder; ``load_classifier(folder)`` reads it back.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> clf = TrainedClassifier.untrained(
+        ...     {"a": "A", "b": "B"}, bands=("g",), image_size=(8, 16), filters=(2, 2, 2)
+        ... )
+        >>> folder = clf.save(tempfile.mkdtemp())
+        >>> sorted(path.name for path in folder.iterdir())
+        ['MODEL_CARD.md', 'model.keras', 'model_card.json']
+        >>> load_classifier(folder).version.startswith("tvs-cnn-")
+        True
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        model_path = write_atomic(folder / MODEL_FILE, self.model.save)
+        digest = _file_sha256(model_path)
+        card = self.model_card() | {
+            "model_version": f"tvs-cnn-{digest[:12]}",
+            "model_sha256": digest,
+        }
+        write_atomic(
+            folder / CARD_FILE, lambda path: path.write_text(json.dumps(card, indent=2) + "\n")
+        )
+        write_atomic(
+            folder / CARD_MARKDOWN_FILE, lambda path: path.write_text(render_model_card(card))
+        )
+        return folder
+
+    def probability_columns(self) -> tuple[list[str], list[str]]:
+        """Output column names of the subclass and main-class probabilities.
+
+        ``prob_<subclass>`` for every subclass; ``prob_<class>`` for every main class,
+        except where a class has the name of a subclass: a class made of that one
+        subclass only shares its column (the values are equal), any other gets
+        ``prob_class_<class>``.
+
+        Examples
+        --------
+        >>> clf = TrainedClassifier.untrained(
+        ...     {"RRab": "RRL", "stochastic": "constant", "constant": "constant"},
+        ...     bands=("g",),
+        ...     image_size=(8, 16),
+        ...     filters=(2, 2, 2),
+        ... )
+        >>> clf.probability_columns()
+        (['prob_RRab', 'prob_stochastic', 'prob_constant'], ['prob_RRL', 'prob_class_constant'])
+        """
+        subclass_columns = [f"prob_{name}" for name in self.subclasses]
+        class_columns = []
+        for name in self.classes:
+            members = [sub for sub in self.subclasses if self.class_of[sub] == name]
+            if name in self.class_of and members != [name]:
+                class_columns.append(f"prob_class_{name}")
+            else:
+                class_columns.append(f"prob_{name}")
+        return subclass_columns, class_columns
+
+    def inputs(self, light_curves: LightCurves, periods: object) -> tuple[np.ndarray, np.ndarray]:
+        """Images and standardized features of ``light_curves`` for this model."""
+        height, width = self.image_size
+        images, matrix, names = model_inputs(
+            light_curves, periods, bands=self.bands, height=height, width=width
+        )
+        if names != list(self.feature_names):
+            raise ModelError(
+                f"features {names} differ from the model's {list(self.feature_names)}"
+            )
+        return images, standardize(matrix, names, self.feature_mean, self.feature_std)
+
+    def predict_proba(
+        self,
+        images: np.ndarray,
+        features: np.ndarray,
+        *,
+        calibrated: bool = True,
+        batch_size: int = 4096,
+    ) -> np.ndarray:
+        """Subclass probabilities, shape ``(n_objects, n_subclasses)`` (float64).
+
+        The network is called with `keras.Model.predict_on_batch` on batches of
+        ``batch_size``; ``calibrated`` applies the temperature.
+        """
+        parts = [
+            np.asarray(
+                self.model.predict_on_batch(
+                    {
+                        IMAGE_INPUT: images[start : start + batch_size],
+                        FEATURE_INPUT: features[start : start + batch_size],
+                    }
+                ),
+                dtype=np.float64,
+            )
+            for start in range(0, len(images), batch_size)
+        ]
+        raw = np.concatenate(parts) if parts else np.zeros((0, len(self.subclasses)))
+        return apply_temperature(raw, self.temperature) if calibrated else raw
+
+    def class_probabilities(self, probabilities: np.ndarray) -> np.ndarray:
+        """Main-class probabilities: sums of subclass probabilities over each class."""
+        classes = self.classes
+        member = np.zeros((len(self.subclasses), len(classes)))
+        for k, name in enumerate(self.subclasses):
+            member[k, classes.index(self.class_of[name])] = 1.0
+        return np.asarray(probabilities) @ member
+
+
+def _file_sha256(path: Path) -> str:
+    """SHA-256 hex digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_classifier(path: str | Path | None = None) -> TrainedClassifier:
+    """Read and check a classifier folder (``model.keras`` and ``model_card.json``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The folder `TrainedClassifier.save` wrote; the default model installed in
+        the package (`DEFAULT_MODEL_DIR`) when omitted.
+
+    Returns
+    -------
+    TrainedClassifier
+
+    Raises
+    ------
+    ModelError
+        If no default model is installed, the folder or a file is missing, the card
+        is not valid JSON or lacks a key, or ``model.keras`` is truncated, changed
+        (its SHA-256 differs from the card's) or does not match the card.
+
+    Examples
+    --------
+    >>> load_classifier("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    tvs_classifier.classifier.trained.ModelError: classifier folder '/nonexistent' does not exist ...
+    """
+    folder = DEFAULT_MODEL_DIR if path is None else Path(path)
+    if path is None and not folder.is_dir():
+        raise ModelError(
+            f"the default model is missing from this installation (expected {folder}): "
+            "reinstall tvs-classifier, or pass a model folder (model=/--model)"
+        )
+    if not folder.is_dir():
+        raise ModelError(
+            f"classifier folder '{folder}' does not exist or is not a folder: "
+            "give the folder written by TrainedClassifier.save"
+        )
+    card_path, model_path = folder / CARD_FILE, folder / MODEL_FILE
+    for needed in (card_path, model_path):
+        if not needed.is_file():
+            raise ModelError(f"{needed} is missing: save the classifier again")
+    try:
+        card = json.loads(card_path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(
+            f"{card_path} is not valid JSON ({error}): the file is corrupt; save it again"
+        ) from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{card_path} is not a JSON object: the file is corrupt")
+    missing = [key for key in _CARD_KEYS if key not in card]
+    if missing:
+        raise ModelError(f"{card_path} lacks {missing}: it is not a tvs-classifier model card")
+    if _file_sha256(model_path) != card["model_sha256"]:
+        raise ModelError(
+            f"{model_path} does not match the checksum in its model card: the file is "
+            "truncated, corrupt or from another model; save the classifier again"
+        )
+    keras = import_keras()
+    try:
+        network = keras.saving.load_model(model_path, compile=False)
+    except Exception as error:  # Keras raises many kinds for bad files
+        raise ModelError(f"{model_path} cannot be loaded by Keras: {error}") from None
+    subclasses = tuple(card["subclasses"])
+    height, width = (int(size) for size in card["image_size"])
+    expected = (height, width, len(card["bands"]))
+    image_shape = tuple(network.get_layer(IMAGE_INPUT).output.shape[1:])
+    if int(network.output.shape[-1]) != len(subclasses) or image_shape != expected:
+        raise ModelError(
+            f"{model_path} takes images {image_shape} and gives {network.output.shape[-1]} "
+            f"outputs, but the card says {expected} and {len(subclasses)}: save it again"
+        )
+    return TrainedClassifier(
+        model=network,
+        subclasses=subclasses,
+        class_of=dict(card["class_of"]),
+        bands=tuple(card["bands"]),
+        image_size=(height, width),
+        feature_names=list(card["feature_names"]),
+        feature_mean=np.asarray(card["feature_mean"], dtype=np.float64),
+        feature_std=np.asarray(card["feature_std"], dtype=np.float64),
+        temperature=float(card["temperature"]),
+        card=card,
+    )
+
+
+def render_model_card(card: dict) -> str:
+    """The model card as Markdown (what ``MODEL_CARD.md`` holds).
+
+    Examples
+    --------
+    >>> text = render_model_card(
+    ...     {
+    ...         "model_version": "v1",
+    ...         "subclasses": ["a", "b"],
+    ...         "class_of": {"a": "A", "b": "A"},
+    ...         "bands": ["g"],
+    ...         "image_size": [8, 16],
+    ...     }
+    ... )
+    >>> text.splitlines()[0]
+    '# tvs-classifier model v1'
+    """
+    lines = [
+        f"# tvs-classifier model {card.get('model_version', '')}",
+        "",
+        "CNN + MLP classifier of periodic variable stars (Szklenar et al. 2020, 2022, 2025): "
+        "phase-folded light curves drawn as images (a channel per band) and numeric "
+        "features (log period, amplitudes, colors, numbers of points).",
+        "",
+        f"- Created: {card.get('created', '?')}",
+        f"- Bands: {', '.join(card.get('bands', []))}",
+        f"- Image size: {' x '.join(str(v) for v in card.get('image_size', []))}",
+        f"- Temperature (calibration): {card.get('temperature', 1.0):.4g}",
+        f"- Seed: {card.get('seed', '?')}; splits: {card.get('splits', {})}",
+        f"- Versions: {card.get('versions', {})}",
+        f"- Training data: {json.dumps(card.get('training_data', {}))}",
+        "",
+        "## Subclasses and classes",
+        "",
+        "| subclass | class |",
+        "|---|---|",
+        *(f"| {sub} | {main} |" for sub, main in card.get("class_of", {}).items()),
+    ]
+    for level in ("class", "subclass"):
+        metrics = card.get("metrics", {}).get(level)
+        if not metrics:
+            continue
+        lines += [
+            "",
+            f"## Test-split metrics by {level} (accuracy {metrics['accuracy']:.3f})",
+            "",
+            "| | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
+        for name, row in metrics["per_class"].items():
+            lines.append(
+                f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | "
+                f"{row['f1']:.3f} | {int(row['support'])} |"
+            )
+        matrix = card.get("confusion_matrix", {}).get(level)
+        if matrix:
+            lines += ["", "Confusion matrix (rows true, columns predicted):", ""]
+            lines.append("| | " + " | ".join(matrix["labels"]) + " |")
+            lines.append("|---" * (len(matrix["labels"]) + 1) + "|")
+            for name, row in zip(matrix["labels"], matrix["matrix"], strict=True):
+                lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
+    if "metrics" in card:
+        m = card["metrics"]
+        lines += [
+            "",
+            "## Calibration (expected calibration error)",
+            "",
+            f"- validation, uncalibrated: {m['ece_validation_uncalibrated']:.4f}",
+            f"- validation, calibrated: {m['ece_validation_calibrated']:.4f}",
+            f"- test, calibrated: {m['ece_test_calibrated']:.4f}",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,143 @@
+"""Writing tables: results (CSV or Parquet) and labelled light curves, whole or not at all.
+
+`write_table` writes any table (e.g. `tvs_classifier.classify`'s output) as CSV or
+Parquet by the file's suffix; `write_labelled` writes labelled light curves (as
+`tvs_classifier.simulate` makes them) as one long Parquet table with the labels on
+every row, which `tvs_classifier.io.readers.read_labelled` reads back for training.
+`check_output` refuses a bad output path before any work is done.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> import pandas as pd
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+>>> write_table(pd.DataFrame({"object_id": [1], "class": ["RRL"]}), path).name
+'out.csv'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .._output import write_atomic
+from ..lightcurves import LightCurves
+
+__all__ = ["LABEL_COLUMNS", "TABLE_SUFFIXES", "check_output", "write_labelled", "write_table"]
+
+#: Suffixes `write_table` knows.
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
+
+#: Label columns of a labelled light-curve table (one value per object).
+LABEL_COLUMNS: tuple[str, ...] = ("object_id", "class", "subclass", "period")
+
+#: Parquet metadata key of a labelled table's provenance.
+METADATA_KEY = b"tvs_classifier"
+
+
+def check_output(path: str | Path, suffixes: Sequence[str] = TABLE_SUFFIXES) -> Path:
+    """``path`` as a Path, if its suffix is one of ``suffixes`` and its folder exists.
+
+    Raises
+    ------
+    ValueError
+        Naming the suffixes allowed, or the missing folder.
+
+    Examples
+    --------
+    >>> check_output("results.txt")
+    Traceback (most recent call last):
+    ...
+    ValueError: output must end in .csv or .parquet, not 'results.txt'
+    """
+    path = Path(path)
+    if path.suffix not in suffixes:
+        raise ValueError(f"output must end in {' or '.join(suffixes)}, not {str(path)!r}")
+    if not path.parent.is_dir():
+        raise ValueError(f"output folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as CSV or Parquet (by the suffix), whole or not at all.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; its index is not written.
+    path : str or Path
+        ``.csv`` or ``.parquet`` file in an existing folder; an existing file is
+        replaced only once the new one is complete.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        For another suffix or a missing folder (`check_output`).
+    """
+    path = check_output(path)
+    if path.suffix == ".csv":
+        return write_atomic(path, lambda temporary: frame.to_csv(temporary, index=False))
+    return write_atomic(path, lambda temporary: frame.to_parquet(temporary, index=False))
+
+
+def write_labelled(
+    light_curves: LightCurves,
+    labels: pd.DataFrame,
+    path: str | Path,
+    *,
+    metadata: dict | None = None,
+) -> Path:
+    """Write labelled light curves as one long Parquet table, whole or not at all.
+
+    Parameters
+    ----------
+    light_curves : LightCurves
+        The light curves.
+    labels : pandas.DataFrame
+        One row per object with at least `LABEL_COLUMNS` (as `tvs_classifier.simulate`
+        returns); those columns are repeated on every row of the object.
+    path : str or Path
+        ``.parquet`` file in an existing folder.
+    metadata : dict, optional
+        Provenance (e.g. version, seed, survey length), stored as JSON under the
+        Parquet metadata key ``tvs_classifier``.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        For another suffix, a missing folder, or labels without `LABEL_COLUMNS`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from tvs_classifier import simulate
+    >>> lcs, labels = simulate(2, ["RRab"], seed=1, years=1)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "sim.parquet"
+    >>> write_labelled(lcs, labels, path, metadata={"seed": 1}).name
+    'sim.parquet'
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = check_output(path, (".parquet",))
+    missing = [name for name in LABEL_COLUMNS if name not in labels.columns]
+    if missing:
+        raise ValueError(f"labels lack the column(s) {missing}: give {list(LABEL_COLUMNS)}")
+    table = light_curves.table.merge(labels[list(LABEL_COLUMNS)], on="object_id", how="left")
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if metadata is not None:
+        arrow = arrow.replace_schema_metadata(
+            (arrow.schema.metadata or {}) | {METADATA_KEY: json.dumps(metadata).encode()}
+        )
+    return write_atomic(path, lambda temporary: pq.write_table(arrow, temporary))
