@@ -1,4 +1,4 @@
-"""Shared fixtures: the project's reference data in ../shared/data."""
+"""Shared fixtures: the project's reference data beside the checkout."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ import pytest
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """Folder of the published reference data (env SHARED_DATA_DIR).
+    """The project's reference data folder: ``$SHARED_DATA_DIR``, else ``../shared/data``.
 
-    Skips only when REQUIRE_SHARED_DATA is unset and the folder is missing; the nox
-    session sets both variables, so there a missing folder is a failure.
+    The default is the ``shared/data`` folder beside the checkout (this file is
+    ``packages/<package>/tests/conftest.py``). Tests that use it are skipped when the
+    folder is missing, unless ``REQUIRE_SHARED_DATA`` is set (the nox sessions set it):
+    then a missing folder is a failure. Every package's conftest.py has this fixture.
     """
-    folder = Path(os.environ.get("SHARED_DATA_DIR", "")).expanduser()
-    if os.environ.get("SHARED_DATA_DIR") and folder.is_dir():
-        return folder
-    if os.environ.get("REQUIRE_SHARED_DATA"):
-        pytest.fail(
-            f"SHARED_DATA_DIR={str(folder)!r} is not a folder but REQUIRE_SHARED_DATA is set"
-        )
-    pytest.skip("reference data not available (set SHARED_DATA_DIR)")
+    checkout = Path(__file__).resolve().parent / ".." / ".." / ".."
+    default = Path(os.path.normpath(checkout / ".." / "shared" / "data"))
+    folder = Path(os.environ.get("SHARED_DATA_DIR") or default).expanduser()
+    if not folder.is_dir():
+        if os.environ.get("REQUIRE_SHARED_DATA"):
+            pytest.fail(f"REQUIRE_SHARED_DATA is set but {folder} is not a folder")
+        pytest.skip(f"no shared reference data at {folder} (set SHARED_DATA_DIR)")
+    return folder

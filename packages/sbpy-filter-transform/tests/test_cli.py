@@ -238,18 +238,18 @@ def test_failed_overwrite_keeps_the_old_output(tmp_path):
     assert out.read_text() == "precious\n"
 
 
-def test_atomic_write_leaves_nothing_partial(tmp_path):
-    from sbpy_filter_transform.cli import _atomic
-
-    target = tmp_path / "table.csv"
-    target.write_text("old\n")
-
-    def write_half_then_fail(tmp):
-        with open(tmp, "w") as handle:
-            handle.write("half a ta")
-        raise OSError("disk full")
-
-    with pytest.raises(OSError, match="disk full"):
-        _atomic(target, write_half_then_fail)
-    assert target.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+def test_a_value_that_is_not_a_number_is_named_with_column_and_row(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("mag,err\n18.0,0.01\n19.0,0.02\n18.5,0.02\nabc,0.03\n")
+    out = tmp_path / "out.csv"
+    args = ["convert", str(source), "-o", str(out), "--from", "ATLAS o", "--to", "LSST r"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "sbpy-filter-transform convert: error: column 'mag' row 3: 'abc' is not a number; "
+        "correct or remove it\n"
+    )
+    assert not out.exists()
+    source.write_text("mag,err\n18.0,0.01\n19.0,x\n")
+    assert main([*args, "--err-col", "err"]) == 1
+    assert "column 'err' row 1: 'x' is not a number" in capsys.readouterr().err

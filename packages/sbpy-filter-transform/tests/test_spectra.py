@@ -165,10 +165,10 @@ def test_user_spectrum_coverage_and_meta_untouched():
     assert "valid_range" not in user.meta
 
 
-def test_slope_convention_matches_sbpy_documented_colour():
+def test_slope_convention_matches_sbpy_documented_color():
     # sbpy docs (photometry.rst): SpectralGradient(10 %/100 nm, wave0=550 nm).to_color(
     # (500, 600) nm) = 0.10866423 mag, i.e. -2.5 log10(R(600 nm) / R(500 nm)) with sign
-    # of a colour index m(500) - m(600).
+    # of a color index m(500) - m(600).
     sp, solar = reddened_sun(10), sun()
     ratio = (sp(600 * u.nm).value / solar(600 * u.nm).value) / (
         sp(500 * u.nm).value / solar(500 * u.nm).value

@@ -88,7 +88,7 @@ def test_reddened_sun_lsst_g_minus_r():
     assert solar == pytest.approx(0.438, abs=0.001)
 
 
-#: LSST g - r (AB) of the Sun reddened by 18 %/100 nm (normalised at 550 nm) in sbpy's
+#: LSST g - r (AB) of the Sun reddened by 18 %/100 nm (normalized at 550 nm) in sbpy's
 #: documentation (docs/sbpy/spectroscopy/index.rst, "Spectral Reddening", of
 #: NASA-Planetary-Science/sbpy at commit 0934f351cd037c5c23f56129daa5f2d14d0647c8).
 SBPY_DOCS_REDDENED_SUN_G_R = 0.7007308548908533

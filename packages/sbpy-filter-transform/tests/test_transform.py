@@ -195,8 +195,39 @@ def test_transform_table_bad_input():
         transform_table(bad, "LSST r", filter_col="filter")
 
 
-def test_per_object_slopes_at_another_normalisation_wavelength():
-    # Slopes normalised at 1 um (sbpy's SpectralGradient.renormalize convention) give
+def test_values_that_are_not_numbers_are_named_with_their_place():
+    from astropy.table import QTable, Table
+
+    from sbpy_filter_transform.transform import transform_table
+
+    words = np.array(["18.0", "19.0", "abc"])  # numpy strings, shown as plain Python ones
+    with pytest.raises(ValueError, match="is not a number") as error:
+        transform(words, "ATLAS o", "LSST r")
+    assert str(error.value) == "mags[2]: 'abc' is not a number; correct or remove it"
+    with pytest.raises(ValueError, match=r"^slope\[1\]: 'steep' is not a number"):
+        transform([18.0, 19.0], "ATLAS o", "LSST r", slope=[5.0, "steep"])
+    with pytest.raises(ValueError, match=r"^mag_err\[0\]: 'n/a' is not a number"):
+        to_lsst([18.0], "ATLAS o", mag_err=np.array(["n/a"]))
+    table = Table({"mag": words, "err": ["0.1", "0.1", "0.1"]})
+    with pytest.raises(ValueError, match="is not a number") as error:
+        transform_table(table, "LSST r", from_band="ATLAS o", err_col="err")
+    assert str(error.value) == "column 'mag' row 2: 'abc' is not a number; correct or remove it"
+    table = QTable({"mag": [18.0, 19.0], "err": ["0.1", "x"]})
+    with pytest.raises(ValueError, match=r"^column 'err' row 1: 'x' is not a number"):
+        transform_table(table, "LSST r", from_band="ATLAS o", err_col="err")
+    # Numbers written as text are numbers; a missing value names its row.
+    text = transform_table(Table({"mag": ["18.0"]}), "LSST r", from_band="ATLAS o")
+    assert text["LSST_r"].value[0] == pytest.approx(
+        transform([18.0], "ATLAS o", "LSST r").value[0]
+    )
+    missing = Table({"mag": [18.0, 19.0]}, masked=True)
+    missing["mag"].mask = [False, True]
+    with pytest.raises(ValueError, match=r"^column 'mag' row 1: NaN, infinite or empty; correct"):
+        transform_table(missing, "LSST r", from_band="ATLAS o")
+
+
+def test_per_object_slopes_at_another_normalization_wavelength():
+    # Slopes normalized at 1 um (sbpy's SpectralGradient.renormalize convention) give
     # the same magnitudes as the exact path with reddened_sun(..., wave0=1 um).
     from sbpy_filter_transform.spectra import reddened_sun
 

@@ -70,7 +70,7 @@ def make_sample() -> None:
 
     Ten S-like (slopes 8-14 %/100 nm) and ten C-like (0-4 %/100 nm) objects; o magnitudes
     drawn uniformly in 16-19.5 with a fixed seed, c magnitudes from the package's own
-    synthetic c - o colour of the Sun times each slope, plus Gaussian noise of the error.
+    synthetic c - o color of the Sun times each slope, plus Gaussian noise of the error.
     """
     from sbpy_filter_transform.transform import transform
 

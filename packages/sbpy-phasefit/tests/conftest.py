@@ -11,18 +11,21 @@ import pytest
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The project's reference data folder (``SHARED_DATA_DIR``, else ``../shared/data``).
+    """The project's reference data folder: ``$SHARED_DATA_DIR``, else ``../shared/data``.
 
-    Tests using it are skipped only when the folder is missing and
-    ``REQUIRE_SHARED_DATA`` is unset; the nox session sets both.
+    The default is the ``shared/data`` folder beside the checkout (this file is
+    ``packages/<package>/tests/conftest.py``). Tests that use it are skipped when the
+    folder is missing, unless ``REQUIRE_SHARED_DATA`` is set (the nox sessions set it):
+    then a missing folder is a failure. Every package's conftest.py has this fixture.
     """
-    default = Path(__file__).resolve().parents[4] / "shared" / "data"
-    path = Path(os.environ.get("SHARED_DATA_DIR", default))
-    if not path.is_dir():
+    checkout = Path(__file__).resolve().parent / ".." / ".." / ".."
+    default = Path(os.path.normpath(checkout / ".." / "shared" / "data"))
+    folder = Path(os.environ.get("SHARED_DATA_DIR") or default).expanduser()
+    if not folder.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA"):
-            pytest.fail(f"REQUIRE_SHARED_DATA is set but {path} does not exist")
-        pytest.skip(f"shared reference data not found at {path}")
-    return path
+            pytest.fail(f"REQUIRE_SHARED_DATA is set but {folder} is not a folder")
+        pytest.skip(f"no shared reference data at {folder} (set SHARED_DATA_DIR)")
+    return folder
 
 
 @pytest.fixture(scope="session")

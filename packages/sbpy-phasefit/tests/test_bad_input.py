@@ -115,6 +115,31 @@ def test_bad_arguments(kwargs, error, match):
         fit_phase_curves(**{**GOOD, "model": "HG12", **kwargs})
 
 
+def test_values_that_are_not_numbers_are_named_with_their_place():
+    from astropy.table import Table
+
+    from sbpy_phasefit import fit_obs
+    from sbpy_phasefit.models import HG12
+
+    words = np.array(["7.0", "7.3", "7.5", "abc"])  # numpy strings, shown as plain Python ones
+    with pytest.raises(ValueError, match="is not a number") as error:
+        fit_phase_curves(GOOD["phase"], words)
+    assert str(error.value) == "mag[3]: 'abc' is not a number; correct or remove it"
+    with pytest.raises(ValueError, match=r"^phase\[1\]: 'x' is not a number"):
+        fit_phase_curves([1.0, "x", 10.0, 20.0], GOOD["mag"])
+    with pytest.raises(ValueError, match=r"^mag_err\[2\]: 'n/a' is not a number"):
+        fit_phase_curves(**GOOD, mag_err=["0.1", "0.1", "n/a", "0.1"])
+    with pytest.raises(ValueError, match=r"^G12\[0\]: 'half' is not a number"):
+        HG12().evaluate(GOOD["phase"], 7.0, ["half"])
+    table = Table({"alpha": GOOD["phase"], "mag": words})
+    with pytest.raises(ValueError, match="is not a number") as error:
+        fit_obs(table)
+    assert str(error.value) == "column 'mag' row 3: 'abc' is not a number; correct or remove it"
+    # Numbers written as text are numbers.
+    text = fit_phase_curves([str(a) for a in GOOD["phase"]], GOOD["mag"], model="HG")
+    assert text["H"].value == pytest.approx(fit_phase_curves(**GOOD, model="HG")["H"].value)
+
+
 point_values = st.one_of(
     st.floats(min_value=-10, max_value=200, allow_nan=False),
     st.sampled_from([np.nan, np.inf, -np.inf, 0.0, 180.0]),

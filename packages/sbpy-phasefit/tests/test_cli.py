@@ -149,6 +149,24 @@ def test_fit_errors_are_one_line(observations, tmp_path, capsys, change, message
     assert not (tmp_path / "f.ecsv").exists()
 
 
+def test_a_value_that_is_not_a_number_is_named_with_column_and_row(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,a,m\n1,1.0,7.0\n1,5.0,7.2\n1,10.0,7.4\n1,abc,7.5\n")
+    out = tmp_path / "x.ecsv"
+    args = ["fit", str(path), "-o", str(out), "--id-col", "id", "--phase-col", "a",
+            "--mag-col", "m", "--no-progress"]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "sbpy-phasefit: error: column 'a' row 3: 'abc' is not a number; correct or remove it\n"
+    )
+    assert not out.exists()
+    path.write_text("id,a,m,e\n1,1.0,7.0,0.1\n1,5.0,7.2,big\n1,10.0,7.4,0.1\n")
+    assert main([*args, "--err-col", "e"]) == 1
+    assert "column 'e' row 1: 'big' is not a number" in capsys.readouterr().err
+
+
 def test_fit_bad_values(tmp_path, capsys):
     path = tmp_path / "bad.csv"
     Table({"id": [1, 1, 1], "a": [1.0, 5.0, 200.0], "m": [7.0, 7.2, 7.5]}).write(

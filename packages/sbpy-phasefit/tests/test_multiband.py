@@ -13,7 +13,7 @@ from sbpy_phasefit.results import SSOBJECT_BAND_COLUMNS, param_names
 
 #: Per model: the shape parameters shared by every band.
 SHAPES = {"HG12": (0.45,), "HG1G2": (0.35, 0.3), "HG": (0.2,), "LINEAR": (0.035,)}
-#: H per band: a colour of g - r = 0.6, r - i = 0.2.
+#: H per band: a color of g - r = 0.6, r - i = 0.2.
 H_BANDS = {"g": 15.6, "i": 14.8, "r": 15.0}
 
 

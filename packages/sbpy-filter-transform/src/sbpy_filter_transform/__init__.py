@@ -17,7 +17,7 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
     __version__ = "0+unknown"
 
 from .bandpasses import LSST_BANDS, get_bandpass, list_bandpasses
-from .colour_terms import ColourTerms, fit_colour_terms
+from .color_terms import ColorTerms, fit_color_terms
 from .engine import Engine
 from .offset_grid import OffsetGrid
 from .spectra import (
@@ -34,14 +34,14 @@ from .transform import offset, to_lsst, transform
 
 __all__ = [
     "LSST_BANDS",
-    "ColourTerms",
+    "ColorTerms",
     "Engine",
     "OffsetGrid",
     "SpectrumCoverageError",
     "__version__",
     "blackbody",
     "busdemeo_sun",
-    "fit_colour_terms",
+    "fit_color_terms",
     "get_bandpass",
     "get_spectrum",
     "list_bandpasses",

@@ -9,7 +9,13 @@ __all__ = ["data_path"]
 
 
 def data_path(name: str) -> Path:
-    """Return the path of the bundled data file ``name`` (see ``data/PROVENANCE.rst``)."""
+    """Return the path of the bundled data file ``name`` (see ``data/PROVENANCE.rst``).
+
+    Examples
+    --------
+    >>> data_path("lsst_r.ecsv").name
+    'lsst_r.ecsv'
+    """
     path = Path(str(files("sbpy_filter_transform") / "data" / name))
     if not path.is_file():  # pragma: no cover - a broken installation
         raise FileNotFoundError(

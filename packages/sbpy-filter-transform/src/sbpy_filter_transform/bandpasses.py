@@ -52,7 +52,7 @@ _SBPY_BANDS: dict[str, str] = {
 _TEXT_UNITS_HINT = "e.g. wave_unit='nm' (or 'um', 'Angstrom')"
 
 
-def _normalise(name: str) -> str:
+def _normalize(name: str) -> str:
     """Case-, space-, underscore- and hyphen-insensitive key of a bandpass name."""
     return re.sub(r"[\s_\-]+", " ", name.strip()).lower()
 
@@ -149,9 +149,9 @@ def _finish(bp: synphot.SpectralElement, meta: dict, counting: str) -> synphot.S
 
 @cache
 def _named(key: str) -> synphot.SpectralElement:
-    """Load a bundled or sbpy bandpass by normalised name (cached; copy before changing)."""
-    lsst = {_normalise(n): n for n in LSST_BANDS}
-    sbpy_names = {_normalise(n): n for n in _SBPY_BANDS}
+    """Load a bundled or sbpy bandpass by normalized name (cached; copy before changing)."""
+    lsst = {_normalize(n): n for n in LSST_BANDS}
+    sbpy_names = {_normalize(n): n for n in _SBPY_BANDS}
     if key in lsst:
         name = lsst[key]
         table = QTable.read(data_path(f"lsst_{name[-1]}.ecsv"))
@@ -319,8 +319,8 @@ def get_bandpass(
     if isinstance(spec, u.Quantity):
         raise ValueError("a wavelength array needs its throughput: get_bandpass(wave, throughput)")
     if isinstance(spec, str) and not Path(spec).suffix:
-        key = _normalise(spec)
-        known = {_normalise(n) for n in list_bandpasses()}
+        key = _normalize(spec)
+        known = {_normalize(n) for n in list_bandpasses()}
         if key not in known:
             raise unknown_name_error("bandpass", spec, list_bandpasses())
         if counting is not None or wave_unit is not None:

@@ -8,10 +8,8 @@ table of magnitudes from one band to others.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ from astropy.table import QTable, Table
 
 from . import __version__
 from ._data import data_path
+from ._output import write_atomic
 from .bandpasses import LSST_BANDS
 from .spectra import SLOPE_UNIT
 from .transform import to_lsst, transform_table
@@ -62,28 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _atomic(path: Path, write: Callable[[str], object]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
-
-    Either the complete new file replaces ``path`` or nothing changes: no partial output.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=f".{path.name}.")
-    os.close(handle)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def _write_table(table: Table, path: Path) -> None:
     """Write ``table`` atomically in the format its suffix names."""
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ValueError(f"output {path.name}: unknown format; use {', '.join(_FORMATS)}")
-    _atomic(path, lambda tmp: table.write(tmp, format=fmt, overwrite=True))
+    write_atomic(path, lambda tmp: table.write(tmp, format=fmt, overwrite=True))
 
 
 def _read(path: Path) -> QTable:
@@ -162,7 +145,7 @@ def demo(output: Path) -> list[Path]:
         transform=fig.axes[0].transAxes,
     )
     figure_path = output / "offsets_vs_slope.png"
-    _atomic(figure_path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+    write_atomic(figure_path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
     plt.close(fig)
     return [table_path, figure_path]
 

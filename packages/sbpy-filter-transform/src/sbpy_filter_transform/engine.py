@@ -286,7 +286,7 @@ class Engine:
             Spectral slopes (plain numbers in %/100 nm), any shape, inside
             `slope_allowed`.
         wave0 : Quantity
-            Normalisation wavelength of the reflectance.
+            Normalization wavelength of the reflectance.
 
         Returns
         -------

@@ -57,7 +57,7 @@ def _sun_slope(wave: np.ndarray, slopes: np.ndarray) -> np.ndarray:
 
 #: Built-in families: name -> (flux maker ``(wave_AA, values) -> FLAM rows``, default
 #: nodes, interpolate in log(parameter)?). "blackbody": temperature in K; "slope": the
-#: Sun times a linear reflectance, slope in %/100 nm normalised at 550 nm.
+#: Sun times a linear reflectance, slope in %/100 nm normalized at 550 nm.
 FAMILIES: dict[str, tuple[Callable, np.ndarray, bool]] = {
     "blackbody": (_planck, np.geomspace(2000.0, 50000.0, 257), True),
     "slope": (_sun_slope, np.linspace(-15.0, 40.0, 111), False),

@@ -40,7 +40,7 @@ def plot_offsets_vs_slope(
     to_bands : sequence
         Output bands, one line each (default: the six LSST bands).
     slopes : array-like, optional
-        Slopes in %/100 nm (normalised at 550 nm); default -5 to 25 in steps of 0.5.
+        Slopes in %/100 nm (normalized at 550 nm); default -5 to 25 in steps of 0.5.
     system : str
         Magnitude system of both bands.
     points : tuple of arrays, optional

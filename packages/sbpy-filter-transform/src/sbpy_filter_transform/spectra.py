@@ -9,8 +9,8 @@ Conventions
 -----------
 * Spectral slopes follow sbpy (`sbpy.spectroscopy.SpectralGradient` and
   `sbpy.spectroscopy.Reddening`): the reflectance is :math:`1 + S(\\lambda - \\lambda_0)`
-  with :math:`S` in %/100 nm, normalised to 1 at ``wave0`` (default 550 nm, the
-  normalisation wavelength of the Bus-DeMeo means).
+  with :math:`S` in %/100 nm, normalized to 1 at ``wave0`` (default 550 nm, the
+  normalization wavelength of the Bus-DeMeo means).
 * A bandpass is *covered* when the spectrum's ``valid_range`` contains every wavelength at
   which the bandpass throughput reaches `COVERAGE_THRESHOLD` times its peak. Beyond its
   tabulated range, a reflectance is held at its end values, which matters only in those
@@ -22,7 +22,7 @@ Examples
 >>> from sbpy_filter_transform.spectra import reddened_sun
 >>> sp = reddened_sun(10 * u.percent / (100 * u.nm))
 >>> sp.meta["description"]
-'Sun (E490-00a (2014) reference solar spectrum (Table 3)) x linear reflectance, slope 10 %/100 nm, normalised at 550 nm'
+'Sun (E490-00a (2014) reference solar spectrum (Table 3)) x linear reflectance, slope 10 %/100 nm, normalized at 550 nm'
 """
 
 from __future__ import annotations
@@ -309,7 +309,7 @@ def reddened_sun(slope, wave0=550 * u.nm, *, solar="E490") -> synphot.SourceSpec
     slope : Quantity or float
         Spectral slope; plain numbers are in %/100 nm.
     wave0 : Quantity
-        Normalisation wavelength (default 550 nm).
+        Normalization wavelength (default 550 nm).
     solar : str or synphot.SourceSpectrum
         Solar spectrum name for `sun`, or a spectrum.
 
@@ -344,7 +344,7 @@ def reddened_sun(slope, wave0=550 * u.nm, *, solar="E490") -> synphot.SourceSpec
     sp = solar * reflectance
     description = (
         f"Sun ({solar.meta['description']}) x linear reflectance, slope {value:g} %/100 nm, "
-        f"normalised at {wave0.to_value(u.nm):g} nm"
+        f"normalized at {wave0.to_value(u.nm):g} nm"
     )
     # The reflectance 1 + S (lambda - wave0) is positive only on one side of its zero.
     low, high = solar.meta["valid_range"]

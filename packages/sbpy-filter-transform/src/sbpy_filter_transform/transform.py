@@ -29,7 +29,7 @@ import numpy as np
 from astropy import units as u
 from astropy.table import Column, QTable
 
-from ._validate import finite_array
+from ._validate import as_numbers, finite_array
 from .bandpasses import LSST_BANDS, get_bandpass
 from .engine import Engine
 from .offset_grid import OffsetGrid
@@ -88,7 +88,7 @@ def _magnitudes(mags, system: str, name: str = "mags") -> np.ndarray:
                 f"pass system={unit!s}"
             )
         mags = getattr(mags, "value", np.asarray(mags))
-    values = np.asarray(mags, dtype=np.float64)
+    values = as_numbers(mags, name)
     finite_array(values.ravel(), name)
     return values
 
@@ -137,7 +137,7 @@ def _parameter(values, unit, name: str, shape) -> np.ndarray:
     """A per-object parameter (or its uncertainty) as float64 broadcast to ``shape``."""
     if isinstance(values, u.Quantity):
         values = values.to_value(unit, equivalencies=u.temperature())
-    array = np.asarray(values, dtype=np.float64)
+    array = as_numbers(values, name)
     finite_array(array.ravel(), name)
     try:
         return np.broadcast_to(array, shape)
@@ -232,7 +232,7 @@ def transform(
         (``"sun"`` or ``"sun:calspec"``) that the reflectance multiplies; ignored with
         ``temperature``.
     slope : array-like or Quantity, optional
-        Per-object spectral slopes (%/100 nm, normalised at ``wave0``).
+        Per-object spectral slopes (%/100 nm, normalized at ``wave0``).
     temperature : array-like or Quantity, optional
         Per-object blackbody temperatures (K), 2000-50000 K.
     taxon : array-like of str, optional
@@ -246,7 +246,7 @@ def transform(
     system, to_system : str or unit
         Magnitude systems of the input and (default: same) output.
     wave0 : Quantity
-        Normalisation wavelength of the slopes.
+        Normalization wavelength of the slopes.
 
     Returns
     -------
@@ -409,7 +409,10 @@ def to_lsst(mags, band, spectrum="sun", **options) -> QTable:
 
 
 def _column(table: QTable, name: str | None, what: str, dtype=float):
-    """Return a column as a plain array (None if ``name`` is None), or raise naming the fix."""
+    """Return a column as a plain array (None if ``name`` is None), or raise naming the fix.
+
+    A numeric column must hold finite numbers; the error names the column and the row.
+    """
     if name is None:
         return None
     if name not in table.colnames:
@@ -417,7 +420,19 @@ def _column(table: QTable, name: str | None, what: str, dtype=float):
             f"{what} column {name!r} not found; columns are {', '.join(table.colnames)}"
         )
     column = table[name]
-    return column.value if isinstance(column, u.Quantity) else np.asarray(column, dtype=dtype)
+    if dtype is not float:
+        return np.asarray(column, dtype=dtype)
+    values = as_numbers(
+        column.value if isinstance(column, u.Quantity) else column, name, column=True
+    )
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.argmax(bad))
+        more = f" ({int(bad.sum())} such rows)" if bad.sum() > 1 else ""
+        raise ValueError(
+            f"column {name!r} row {row}: NaN, infinite or empty{more}; correct or remove it"
+        )
+    return values
 
 
 def transform_table(

@@ -8,6 +8,7 @@ import astropy.units as u
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._validate import as_numbers
 from .models import _phase_degrees
 
 __all__ = [
@@ -33,9 +34,13 @@ def as_float_array(values: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) 
     array([1., 2.])
     >>> as_float_array([18.5] * u.ABmag, u.mag, "mag")
     array([18.5])
+    >>> as_float_array(["18.5", "bright"], u.mag, "mag")
+    Traceback (most recent call last):
+    ...
+    ValueError: mag[1]: 'bright' is not a number; correct or remove it
     """
     if unit == u.deg:
-        arr = _phase_degrees(values)
+        arr = _phase_degrees(values, name)
     elif unit == u.mag and isinstance(getattr(values, "unit", None), u.MagUnit):
         arr = values.value
     elif isinstance(values, u.Quantity):
@@ -46,10 +51,7 @@ def as_float_array(values: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) 
                 f"{name} has unit {values.unit!s}; expected {unit!s}"
             ) from None
     else:
-        try:
-            arr = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be numbers") from None
+        arr = as_numbers(values, name)
     arr = np.asarray(arr, dtype=np.float64)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")

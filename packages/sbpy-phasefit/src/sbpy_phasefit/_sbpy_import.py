@@ -3,6 +3,13 @@
 sbpy 0.6 imports astropy's deprecated ``TestRunner`` for its own test set-up, and astropy
 logs a deprecation warning about it on every first import. The warning concerns sbpy's
 test machinery, not anything our users do, so only that message is filtered.
+
+Examples
+--------
+>>> import sbpy_phasefit._sbpy_import
+>>> import sys
+>>> "sbpy" in sys.modules
+True
 """
 
 import warnings

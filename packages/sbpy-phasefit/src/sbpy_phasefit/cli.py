@@ -11,10 +11,8 @@ suffix). ``sbpy-phasefit demo --output DIR`` fits the bundled Carbognani et al.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import astropy.units as u
@@ -22,6 +20,8 @@ import numpy as np
 from astropy.table import QTable, Table
 
 from . import __version__
+from ._output import write_atomic
+from ._validate import as_numbers
 from .fit import fit_phase_curves
 from .models import MODELS
 from .results import param_names
@@ -89,25 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write_atomic(path: Path, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place.
-
-    An interrupted or failed write never leaves a partial ``path`` behind.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def _flat_covariance(table: QTable) -> QTable:
     """Replace the covariance column by one column per pair (for flat formats)."""
     out = table.copy()
@@ -122,8 +103,14 @@ def _flat_covariance(table: QTable) -> QTable:
     return out
 
 
-def _column(data: Table, name: str | None, source: Path) -> np.ndarray | None:
-    """A column of the input table as a plain array, with a readable error if missing."""
+def _column(
+    data: Table, name: str | None, source: Path, *, numeric: bool = False
+) -> np.ndarray | None:
+    """A column of the input table as a plain array, with a readable error if missing.
+
+    A ``numeric`` column comes as float64 (empty cells as NaN); a value that is not a
+    number is an error naming the column and the row.
+    """
     if name is None:
         return None
     if name not in data.colnames:
@@ -131,6 +118,8 @@ def _column(data: Table, name: str | None, source: Path) -> np.ndarray | None:
             f"column {name!r} not in {source} (columns: {', '.join(data.colnames)})"
         )
     column = data[name]
+    if numeric:
+        return as_numbers(column, name, column=True)
     if getattr(column, "mask", None) is not None and np.any(column.mask):
         column = column.filled(np.nan) if column.dtype.kind == "f" else column.filled()
     return np.asarray(column)
@@ -170,9 +159,9 @@ def _run_fit(args: argparse.Namespace) -> Path:
         raise CommandError(f"input file {args.input} not found")
     data = _read_table(args.input)
     ids = _column(data, args.id_col, args.input)
-    phase = _column(data, args.phase_col, args.input)
-    mag = _column(data, args.mag_col, args.input)
-    err = _column(data, args.err_col, args.input)
+    phase = _column(data, args.phase_col, args.input, numeric=True)
+    mag = _column(data, args.mag_col, args.input, numeric=True)
+    err = _column(data, args.err_col, args.input, numeric=True)
     if args.shared_shape and args.band_col is None:
         raise CommandError("--shared-shape needs --band-col: the column of band names")
     bands = _column(data, args.band_col, args.input)
@@ -189,7 +178,7 @@ def _run_fit(args: argparse.Namespace) -> Path:
         table = _flat_covariance(table)
         if out_format == "fits":
             table.meta = {k: v for k, v in table.meta.items() if isinstance(v, str | int | float)}
-    _write_atomic(args.output, lambda tmp: table.write(tmp, format=out_format, overwrite=True))
+    write_atomic(args.output, lambda tmp: table.write(tmp, format=out_format, overwrite=True))
     return args.output
 
 
@@ -204,7 +193,7 @@ def _run_demo(output: Path) -> list[Path]:
         fits[name] = fit_phase_curves(data["alpha"], data["v"], data["id"], model=name)
         fits[name].meta["data"] = data.meta["source"]
         path = output / f"carbognani2019_{name}.ecsv"
-        _write_atomic(
+        write_atomic(
             path, lambda tmp, t=fits[name]: t.write(tmp, format="ascii.ecsv", overwrite=True)
         )
         written.append(path)
@@ -224,7 +213,7 @@ def _run_demo(output: Path) -> list[Path]:
     fig = plot_fits(fits["HG12"], data["alpha"], data["v"], data["id"],
                     title="Carbognani et al. (2019) asteroids: H, G12 fits")  # fmt: skip
     path = output / "carbognani2019_HG12.png"
-    _write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+    write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
     written.append(path)
     return written
 

@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike
 
 from . import __version__, _lsq
 from ._input import Grouped, as_float_array, band_codes, group_points, id_codes, invalid_points
+from ._validate import as_numbers
 from .models import PhaseFunction, _value_in, get_model
 from .results import FitFlag, make_table
 
@@ -201,12 +202,12 @@ def fit_phase_curves(
         [0, 180] deg, zero or negative errors): raise `ValueError` naming them
         (default), or leave them out and set ``FitFlag.INVALID_POINTS``.
     loss : {"linear", "soft_l1", "huber", "cauchy"}, optional
-        Robust loss ``rho(z)`` of the squared normalised residual ``z = (r / sigma)^2
+        Robust loss ``rho(z)`` of the squared normalized residual ``z = (r / sigma)^2
         / f_scale^2`` (scipy's definitions). Without ``clip`` the robust solution is
         returned, with the plain chi2 and ``(J^T W J)^-1`` covariance at it (an
         approximation for a robust fit); with ``clip`` it only finds the outliers.
     f_scale : float, optional
-        Normalised residual at which the robust loss turns from quadratic.
+        Normalized residual at which the robust loss turns from quadratic.
     clip : float, optional
         After the (robust) fit, leave out points whose residual exceeds ``clip``
         times their error (``sigma``: ``mag_err`` with the floor, 1 mag without
@@ -601,16 +602,28 @@ def fit_obs(
     <Quantity [7.356] mag>
     """
     names = list(getattr(obs, "field_names", None) or obs.colnames)
-    phase = obs["alpha"]
-    mag = u.Quantity(obs[mag_field], u.mag)
+    phase = _obs_column(obs, "alpha", u.deg)
+    mag = _obs_column(obs, mag_field, u.mag)
     if "rh" in names and "delta" in names:
-        distance = u.Quantity(obs["rh"], u.au).value * u.Quantity(obs["delta"], u.au).value
+        distance = _obs_column(obs, "rh", u.au).value * _obs_column(obs, "delta", u.au).value
         mag = mag - 5.0 * np.log10(distance) * u.mag
     if id_field is None and "targetname" in names:
         id_field = "targetname"
     ids = None if id_field is None else np.asarray(obs[id_field])
-    err = None if err_field is None else u.Quantity(obs[err_field], u.mag)
+    err = None if err_field is None else _obs_column(obs, err_field, u.mag)
     return fit_phase_curves(phase, mag, ids, err, **options)
+
+
+def _obs_column(obs, name: str, unit: u.UnitBase) -> u.Quantity:
+    """A column of an sbpy ``Obs`` or a table as a Quantity.
+
+    A column without a unit is taken to be in ``unit``; a value that is not a number
+    is an error naming the column and the row. Angles keep their own unit.
+    """
+    column = obs[name]
+    if getattr(column, "unit", None) is not None:
+        return u.Quantity(column) if unit == u.deg else u.Quantity(column, unit)
+    return as_numbers(column, name, column=True) * unit
 
 
 def _check_start(

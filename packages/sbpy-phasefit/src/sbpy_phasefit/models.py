@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 
 from . import _phasefunc
 from ._spline import spline_table
+from ._validate import as_numbers
 
 __all__ = [
     "HG",
@@ -79,7 +80,7 @@ _BOWELL_CONSTANTS = ((3.332, 0.631, 0.986), (1.862, 1.218, 0.238))
 _BASIS_IDENTITY, _BASIS_BOWELL, _BASIS_SPLINE = 0, 1, 2
 
 
-def _phase_degrees(phase: ArrayLike | u.Quantity) -> np.ndarray:
+def _phase_degrees(phase: ArrayLike | u.Quantity, name: str = "phase") -> np.ndarray:
     """Phase angles as a float64 array in degrees (plain numbers are degrees)."""
     if isinstance(phase, u.Quantity):
         try:
@@ -89,7 +90,7 @@ def _phase_degrees(phase: ArrayLike | u.Quantity) -> np.ndarray:
                 f"phase angles must be angles, got unit {phase.unit!s}; "
                 "pass degrees or an angle Quantity"
             ) from None
-    return np.asarray(phase, dtype=np.float64)
+    return as_numbers(phase, name)
 
 
 def _value_in(value: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) -> np.ndarray:
@@ -101,7 +102,7 @@ def _value_in(value: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) -> np.
             raise u.UnitConversionError(
                 f"parameter {name} has unit {value.unit!s}, expected {unit!s}"
             ) from None
-    return np.asarray(value, dtype=np.float64)
+    return as_numbers(value, name)
 
 
 class PhaseFunction:

@@ -139,7 +139,7 @@ def plot_fits(
     """Plot the data and the fitted phase curve with its one-sigma band, per object and band.
 
     One panel per object; in it, each band's points, fitted curve and one-sigma band in
-    a colour of its own (the same band has the same colour in every panel). Works for
+    a color of its own (the same band has the same color in every panel). Works for
     one-band fits, bands fitted separately (a ``band`` column) and shared-shape fits
     (one ``H_<band>`` per band).
 
@@ -197,7 +197,7 @@ def plot_fits(
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(3.2 * ncols, 2.8 * nrows), squeeze=False, layout="constrained"
     )
-    colours: dict[str | None, str] = {}
+    colors: dict[str | None, str] = {}
     for k, ax in enumerate(axes.flat):
         if k >= len(objects):
             ax.set_visible(False)
@@ -205,7 +205,7 @@ def plot_fits(
         object_id = objects[k]
         curves = _curves_of(table, object_id, model)
         for row, band in curves:
-            colour = colours.setdefault(band, f"C{len(colours)}")
+            color = colors.setdefault(band, f"C{len(colors)}")
             sel = ids_arr == object_id
             if band is not None:
                 sel &= band_arr == band
@@ -214,10 +214,10 @@ def plot_fits(
             best, low, high = fit_band(table, row, grid, band=band)
             h = best[0] if band is None else _band_curve(table, row, band, model)[0][0]
             label = f"{model.name} fit" if band is None else f"{band}: H={h:.2f}"
-            ax.fill_between(grid, low, high, color=colour, alpha=0.25, lw=0)
-            ax.plot(grid, best, color=colour, label=label)
+            ax.fill_between(grid, low, high, color=color, alpha=0.25, lw=0)
+            ax.plot(grid, best, color=color, label=label)
             ax.errorbar(alpha[sel], mags[sel], yerr=None if errs is None else errs[sel],
-                        fmt="o", color=colour if band is not None else "k", ms=3)  # fmt: skip
+                        fmt="o", color=color if band is not None else "k", ms=3)  # fmt: skip
         row = curves[0][0]
         shape = model.param_names[1:] if curves[0][1] is not None else model.param_names
         text = ", ".join(f"{n}={u.Quantity(table[n][row]).value:.3f}" for n in shape)

@@ -1,0 +1,68 @@
+"""Outputs are written whole or not at all, with the user's usual permissions.
+
+Each package of the repository has its own copy of the writer and these tests.
+"""
+
+import os
+import stat
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from sbpy_phasefit._output import write_atomic
+from sbpy_phasefit.cli import main
+
+
+@pytest.fixture
+def umask_022():
+    """Run the test under the common umask 022, then restore the previous one."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_file_gets_the_usual_mode(tmp_path, umask_022):
+    target = write_atomic(tmp_path / "new" / "out.txt", lambda path: path.write_text("done\n"))
+    assert target == tmp_path / "new" / "out.txt"
+    assert target.read_text() == "done\n"
+    assert _mode(target) == 0o644
+
+
+def test_the_mode_follows_the_umask(tmp_path):
+    previous = os.umask(0o077)
+    try:
+        target = write_atomic(tmp_path / "private.txt", lambda path: path.write_text("x"))
+    finally:
+        os.umask(previous)
+    assert _mode(target) == 0o600
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path):
+    target = tmp_path / "table.csv"
+    target.write_text("old\n")
+
+    def write_half_then_fail(path):
+        path.write_text("half a ta")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, write_half_then_fail)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_command_line_outputs_get_the_usual_mode(tmp_path, umask_022):
+    source = tmp_path / "in.csv"
+    Table({"id": [1] * 4, "a": [1.0, 5.0, 10.0, 20.0], "m": np.linspace(7.0, 7.9, 4)}).write(
+        source, format="ascii.csv"
+    )
+    out = tmp_path / "out.ecsv"
+    argv = ["fit", str(source), "-o", str(out), "--model", "HG", "--id-col", "id",
+            "--phase-col", "a", "--mag-col", "m", "--no-progress"]  # fmt: skip
+    assert main(argv) == 0
+    assert _mode(out) == 0o644
