@@ -1,8 +1,10 @@
 """Every task a developer or CI runs, for all three packages.
 
 Run ``nox -l`` for the list. The README's two commands are ``nox -s demo`` (the main
-job of every package on its bundled data) and ``nox -s lint tests integration`` (every
-test). ``nox -t <package>`` runs one package's tests.
+job of every package on its bundled data) and ``nox -s lint tests jax integration conda
+docs`` (every test; ``jax`` is tvs-classifier with JAX and no TensorFlow, as on the Rubin
+Science Platform). ``nox -t <package>`` runs one package's tests
+(and, for tvs-classifier, ``validate``: its real-data figures, which take most of an hour).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "tests", "integration"]
+nox.options.sessions = ["lint", "tests", "jax", "integration"]
 
 ROOT = Path(__file__).resolve().parent
 #: Distribution name -> import name of every package in the repository.
@@ -85,6 +87,66 @@ def tests(session: nox.Session, package: str) -> None:
     run_pytest(session, package_dir(package) / "tests")
 
 
+#: Dependency-free check that tensorflow cannot be imported in the session's environment.
+NO_TENSORFLOW = (
+    "import importlib.util, sys; "
+    "sys.exit('tensorflow is installed' if importlib.util.find_spec('tensorflow') else 0)"
+)
+#: Checks the table that ``tvs-classifier classify`` wrote (argv[1]) for ``n`` objects.
+CLASSIFIED = """
+import sys, pandas as pd
+table, n = pd.read_csv(sys.argv[1]), int(sys.argv[2])
+assert len(table) == n and table["class"].notna().all(), table
+assert table["model_version"].str.startswith("tvs-cnn-").all(), table["model_version"]
+print(f"classified {len(table)} objects:", table["class"].value_counts().to_dict())
+"""
+
+
+@nox.session(reuse_venv=False, tags=["tvs-classifier"])
+def jax(session: nox.Session) -> None:
+    """tvs-classifier as on the Rubin Science Platform: JAX, no TensorFlow, no KERAS_BACKEND.
+
+    A fresh environment gets ``tvs-classifier[jax]`` and pytest only (not the test extra,
+    which brings TensorFlow). The command line classifies the bundled ZTF sample with the
+    shipped model, then the tests that classify run, all with ``KERAS_BACKEND`` unset and
+    a Keras home of their own, so that the classifier has to find JAX by itself.
+    """
+    install_packages(session, ["tvs-classifier"], extra="jax")
+    session.install("pytest>=7.4")
+    session.run("python", "-c", NO_TENSORFLOW)
+    tmp = Path(session.create_tmp())
+    env = {**ENV, "KERAS_BACKEND": None, "KERAS_HOME": str(tmp / "keras-home")}
+    sample = session.run(
+        "python",
+        "-c",
+        "from importlib.resources import files; "
+        "print(files('tvs_classifier') / 'data' / 'alerce_ztf_periodic_sample.csv')",
+        silent=True,
+    ).strip()
+    output = tmp / "ztf-classified.csv"
+    output.unlink(missing_ok=True)
+    session.run(
+        "tvs-classifier",
+        "classify",
+        sample,
+        "-o",
+        str(output),
+        "--band-map",
+        "ztf_g=g,ztf_r=r",
+        "--no-progress",
+        env=env,
+    )
+    session.run("python", "-c", CLASSIFIED, str(output), "25", env=env)
+    tests = package_dir("tvs-classifier") / "tests"
+    session.run(
+        "pytest",
+        str(tests / "test_backend.py"),
+        str(tests / "test_classify.py"),
+        *session.posargs,
+        env=env,
+    )
+
+
 @nox.session
 def integration(session: nox.Session) -> None:
     """Cross-package tests and the checks of the conda recipes against pyproject metadata."""
@@ -141,6 +203,39 @@ def bench(session: nox.Session) -> None:
             result = out / f"{package}-{script.stem}.json"
             session.run("python", str(script), "--json", str(result), env=ENV)
     session.log(f"Benchmark results written to {out}")
+
+
+#: The real-data figures of the shipped tvs-classifier model that the docs quote.
+VALIDATION = ROOT / "docs" / "tvs-classifier" / "validation"
+
+
+@nox.session(tags=["tvs-classifier"])
+def validate(session: nox.Session) -> None:
+    """Evaluate the shipped tvs-classifier model on real light curves (~50 min; not in CI).
+
+    Stripe 82 RR Lyrae and the bundled ZTF sample, each with the catalog periods and with
+    searched ones, and Stripe 82 in g and r only, clean and with injected outliers: one
+    JSON file each in docs/tvs-classifier/validation, which the docs quote. Rerun it whenever the default model changes (a test checks the model version).
+    """
+    install_packages(session, ["tvs-classifier"])
+    script = package_dir("tvs-classifier") / "benchmarks" / "evaluate_real.py"
+    # JAX: the backend of the plain install, and the one the shipped model was trained with.
+    env = {**ENV, "KERAS_BACKEND": "jax", "SHARED_DATA_DIR": str(SHARED_DATA)}
+    for data in ("stripe82", "ztf"):
+        for periods, flags in (("catalog", []), ("searched", ["--search-periods"])):
+            result = VALIDATION / f"{data}-{periods}-periods.json"
+            session.run(
+                "python", str(script), "--data", data, *flags, "--json", str(result), env=env
+            )
+    # Stripe 82 with g and r only, clean and with 3 % of the points made gross outliers.
+    robustness = package_dir("tvs-classifier") / "benchmarks" / "robustness_s82.py"
+    result = VALIDATION / "stripe82-gr-outliers.json"
+    session.run("python", str(robustness), "--json", str(result), env=env)
+    # The feature baseline against the CNN, in one run, on simulated and real data.
+    baseline = package_dir("tvs-classifier") / "benchmarks" / "baseline_vs_cnn.py"
+    result = VALIDATION / "baseline-vs-cnn.json"
+    session.run("python", str(baseline), "--json", str(result), env=env | {"OMP_NUM_THREADS": "1"})
+    session.log(f"Validation results written to {VALIDATION}")
 
 
 @nox.session

@@ -84,7 +84,10 @@ extensions = [
     "numpydoc",
     "sphinx_copybutton",
     "matplotlib.sphinxext.plot_directive",
+    # docs/_ext: tvs-classifier's figures from its model card and from `nox -s validate`.
+    "validation_figures",
 ]
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 default_role = "obj"

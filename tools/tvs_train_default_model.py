@@ -45,18 +45,24 @@ SEED = 11
 YEARS = tuple(range(1, 11))
 
 
-def _simulate_survey(job: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _simulate_survey(job: tuple[int, int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Light curves (long table) and labels of one survey length."""
-    n, years = job
-    light_curves, labels = simulate(n, seed=SEED + 100 * years, years=years)
+    n, years, seed = job
+    light_curves, labels = simulate(n, seed=seed + 100 * years, years=years)
     return light_curves.table, labels.assign(years=years)
 
 
-def training_set(per_subclass: int, workers: int) -> tuple[LightCurves, pd.DataFrame, pd.Series]:
-    """Light curves, labels and periods of the training set (see the module docstring)."""
+def training_set(
+    per_subclass: int, workers: int, seed: int = SEED
+) -> tuple[LightCurves, pd.DataFrame, pd.Series]:
+    """Light curves, labels and periods of the training set (see the module docstring).
+
+    Another ``seed`` gives new stars of the same recipe (e.g. for
+    ``tools/tvs_fit_novelty.py``).
+    """
     n = per_subclass * len(CLASSES) // len(YEARS)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_simulate_survey, [(n, years) for years in YEARS]))
+        parts = list(pool.map(_simulate_survey, [(n, years, seed) for years in YEARS]))
     tables, label_tables, offset = [], [], 0
     for table, labels in parts:
         tables.append(table.assign(object_id=table["object_id"] + offset))
@@ -64,9 +70,9 @@ def training_set(per_subclass: int, workers: int) -> tuple[LightCurves, pd.DataF
         offset += len(labels)
     light_curves = LightCurves.from_table(pd.concat(tables, ignore_index=True))
     labels = pd.concat(label_tables, ignore_index=True)
-    light_curves, subset = drop_bands(light_curves, BAND_SUBSETS, seed=SEED + 1)
+    light_curves, subset = drop_bands(light_curves, BAND_SUBSETS, seed=seed + 1)
     labels = labels.assign(bands=["".join(BAND_SUBSETS[k]) for k in subset])
-    rng = np.random.default_rng(SEED + 2)
+    rng = np.random.default_rng(seed + 2)
     periods = stand_in_periods(labels.set_index("object_id")["period"], rng)
     return light_curves, labels, periods
 

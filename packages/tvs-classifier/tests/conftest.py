@@ -12,15 +12,20 @@ import pytest
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``shared/data`` (from ``SHARED_DATA_DIR``); skipped only where it may be absent.
+    """The project's reference data folder: ``$SHARED_DATA_DIR``, else ``../shared/data``.
 
-    nox sets ``REQUIRE_SHARED_DATA=1``, which turns a missing folder into a failure.
+    The default is the ``shared/data`` folder beside the checkout (this file is
+    ``packages/<package>/tests/conftest.py``). Tests that use it are skipped when the
+    folder is missing, unless ``REQUIRE_SHARED_DATA`` is set (the nox sessions set it):
+    then a missing folder is a failure. Every package's conftest.py has this fixture.
     """
-    folder = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
+    checkout = Path(__file__).resolve().parent / ".." / ".." / ".."
+    default = Path(os.path.normpath(checkout / ".." / "shared" / "data"))
+    folder = Path(os.environ.get("SHARED_DATA_DIR") or default).expanduser()
     if not folder.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA"):
-            pytest.fail(f"REQUIRE_SHARED_DATA is set but {folder} does not exist")
-        pytest.skip(f"no shared data at {folder} (set SHARED_DATA_DIR)")
+            pytest.fail(f"REQUIRE_SHARED_DATA is set but {folder} is not a folder")
+        pytest.skip(f"no shared reference data at {folder} (set SHARED_DATA_DIR)")
     return folder
 
 

@@ -218,3 +218,12 @@ def test_default_model_gives_the_same_probabilities_on_jax(tmp_path):
     columns = [name for name in jax.columns if name.startswith("prob_")]
     np.testing.assert_allclose(jax[columns], tensorflow[columns], atol=1e-4)
     assert (jax["subclass"] == tensorflow["subclass"]).all()
+
+
+def test_ignore_colors_names_model_bands_only(classifier, make_table):
+    table, periods = make_table(n_objects=2)
+    with pytest.raises(ValueError, match="not bands of the model"):
+        classify(table, periods, classifier=classifier, ignore_colors=("x",), progress=False)
+    every = classify(table, periods, classifier=classifier, ignore_colors=True, progress=False)
+    some = classify(table, periods, classifier=classifier, ignore_colors=("g",), progress=False)
+    assert len(every) == len(some) == 2

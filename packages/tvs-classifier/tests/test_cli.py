@@ -190,3 +190,29 @@ def test_train_needs_labels(tmp_path, capsys):
     lcs.table.to_parquet(tmp_path / "unlabelled.parquet", index=False)
     assert main(["train", str(tmp_path / "unlabelled.parquet"), "-o", str(tmp_path / "m")]) == 1
     assert "no label column(s)" in capsys.readouterr().err
+
+
+def test_a_missing_keras_backend_is_one_line_naming_the_extras(tmp_path):
+    import os
+
+    source = tmp_path / "in.csv"
+    _light_curve_file(source, n=2)
+    env = {**os.environ, "KERAS_BACKEND": "not_a_keras_backend"}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tvs_classifier",
+            "classify",
+            str(source),
+            "-o",
+            str(tmp_path / "o.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 1
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "tvs-classifier[jax]" in out.stderr
+    assert not (tmp_path / "o.csv").exists()

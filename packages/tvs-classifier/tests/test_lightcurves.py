@@ -130,10 +130,46 @@ def test_empty_table_and_all_rows_dropped():
 
 
 def test_non_numeric_values_and_non_tables_are_refused():
-    with pytest.raises(LightCurveError, match="'mag' must be numeric"):
+    with pytest.raises(LightCurveError) as error:
         LightCurves.from_table(small(mag=["18.0", "bright", "19", "17"]))
+    assert str(error.value) == "column 'mag' row 1: 'bright' is not a number; correct or remove it"
+    words = np.array(["60001.0", "60002.0", "60003.0", "soon"])  # numpy strings, shown plainly
+    with pytest.raises(LightCurveError, match=r"^column 'mjd' row 3: 'soon' is not a number"):
+        LightCurves.from_table(small(mjd=words))
+    with pytest.raises(
+        LightCurveError, match=r"^column 'mag_err' row 0: \[0\.1\] is not a number"
+    ):
+        LightCurves.from_table(small(mag_err=[[0.1], 0.02, 0.05, 0.03]))
+    renamed = small(mag=["18.0", "18.1", "abc", "17.5"]).rename(columns={"mag": "psfMag"})
+    with pytest.raises(LightCurveError, match=r"^column 'mag' row 2: 'abc'"):
+        LightCurves.from_table(renamed, columns={"psfMag": "mag"})
     with pytest.raises(LightCurveError, match="expected a pandas DataFrame"):
         LightCurves.from_table({"mjd": [1.0]})
+
+
+def test_numbers_as_text_and_missing_values_are_read():
+    lcs = LightCurves.from_table(small(mag=["18.0", "18.1", None, "17.5"]))
+    assert lcs.table["mag"].dtype == np.float64
+    assert lcs.report.dropped["nonfinite_mag"] == 1
+
+
+def test_the_command_line_names_the_column_and_row_of_a_bad_value(tmp_path, capsys):
+    from tvs_classifier.cli import main
+
+    source = tmp_path / "bad.csv"
+    source.write_text(
+        "object_id,mjd,band,mag,mag_err\n"
+        "a,60001.0,g,18.0,0.02\n"
+        "a,60002.0,g,18.1,0.02\n"
+        "a,60003.0,g,abc,0.02\n"
+    )
+    output = tmp_path / "classes.csv"
+    assert main(["classify", str(source), "-o", str(output), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "column 'mag' row 2: 'abc' is not a number" in err
+    assert err.count("\n") == 1
+    assert "np.str_" not in err
+    assert not output.exists()
 
 
 def test_julian_dates_are_refused_with_the_fix():

@@ -10,7 +10,12 @@ import pytest
 from tvs_classifier import simulate
 from tvs_classifier.classifier import trained as trained_module
 from tvs_classifier.classifier.trained import CARD_FILE, MODEL_FILE, ModelError, load_classifier
-from tvs_classifier.classifier.training import stratified_split, train, training_periods
+from tvs_classifier.classifier.training import (
+    color_dropout_rows,
+    stratified_split,
+    train,
+    training_periods,
+)
 
 SUBCLASSES = ["RRab", "RRc", "constant"]
 TINY = {"image_size": (16, 32), "filters": (2, 2, 2), "batch_size": 32, "progress": False}
@@ -228,3 +233,29 @@ def test_training_periods_searches_only_where_the_label_has_none():
     assert (out.loc[periodic, "period_source"] == "given").all()
     assert (out.loc[~periodic, "period_source"] != "given").all()
     assert np.allclose(out.loc[periodic, "period"], given[periodic])
+
+
+def test_color_dropout_hides_the_colors_of_a_fraction_and_is_recorded(data):
+    light_curves, labels, periods = data
+    trained = train(
+        light_curves, labels, periods=periods, epochs=1, seed=0, color_dropout=0.5, **TINY
+    )
+    assert trained.card["architecture"]["color_dropout"] == 0.5
+    assert sum(trained.card["training_priors"].values()) == pytest.approx(1.0)
+    rows = color_dropout_rows(np.arange(100), 0.5, seed=0)
+    assert rows.size == 50
+    assert np.array_equal(rows, color_dropout_rows(np.arange(100), 0.5, seed=0))
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        train(light_curves, labels, periods=periods, epochs=1, color_dropout=1.5, **TINY)
+
+
+def test_ignored_colors_reach_the_network_as_unknown(trained, data):
+    light_curves, _, periods = data
+    _, plain = trained.inputs(light_curves, periods)
+    _, ignored = trained.inputs(light_curves, periods, ignore_colors=("g",))
+    names = trained.feature_names
+    color = [k for k, name in enumerate(names) if name.endswith(("color_u_g", "color_g_r"))]
+    other = [k for k in range(len(names)) if k not in color]
+    assert (ignored[:, color] == 0).all()
+    assert plain[:, color].any()
+    np.testing.assert_array_equal(ignored[:, other], plain[:, other])

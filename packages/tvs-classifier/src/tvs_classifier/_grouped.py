@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_counts", "group_extrema", "group_index", "group_mean", "group_quantile"]
+__all__ = [
+    "group_counts",
+    "group_extrema",
+    "group_index",
+    "group_mean",
+    "group_quantile",
+    "group_sort",
+]
 
 
 def group_index(object_index: np.ndarray, band_index: np.ndarray, n_bands: int) -> np.ndarray:
@@ -74,3 +81,24 @@ def group_quantile(values: np.ndarray, group: np.ndarray, n_groups: int, q: floa
     frac = (position - below)[has]
     result[has] = lo + frac * (hi - lo)
     return result
+
+
+#: Beyond this many groups `group_sort` falls back to `numpy.lexsort` (exact but slower).
+_COMPOSITE_SORT_LIMIT = 2**24
+
+
+def group_sort(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Rows with a group, ordered by group and within each group by value.
+
+    One float64 argsort of ``group + 0.5 * scaled value`` (values scaled to ``[0, 1]``
+    over their overall range), about ten times faster than `numpy.lexsort` on two keys:
+    values of a group closer than about 1e-8 of the overall range may come in either
+    order (ties, for any use here). Values must be finite.
+    """
+    keep = np.flatnonzero(group >= 0)
+    kept = values[keep]
+    if n_groups > _COMPOSITE_SORT_LIMIT or kept.size == 0:
+        return keep[np.lexsort((kept, group[keep]))]
+    low, high = kept.min(), kept.max()
+    scaled = (kept - low) / (high - low) if high > low else np.zeros(kept.size)
+    return keep[np.argsort(group[keep] + 0.5 * scaled, kind="stable")]

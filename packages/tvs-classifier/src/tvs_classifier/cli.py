@@ -91,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument(
         "--model", type=Path, default=None, help="model folder (default: installed)"
     )
+    classify.add_argument(
+        "--priors",
+        type=_priors,
+        default=None,
+        help="class mix of the data: a preset (ogle3-lmc), 'adapt' (estimated from the "
+        "data), or frequencies such as RRL=0.6,ECL=0.3,CEP=0.1 (default: the training mix)",
+    )
+    classify.add_argument(
+        "--ignore-colors",
+        type=lambda text: True if text == "all" else _band_list(text),
+        default=(),
+        help="bands whose colors the model must not use (other surveys' filters), or 'all'",
+    )
     classify.add_argument("--batch-size", type=int, default=4096, help="objects per batch")
     classify.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return parser
@@ -104,12 +117,29 @@ def _band_list(text: str) -> tuple[str, ...]:
     return bands
 
 
-def _band_map(text: str) -> dict[str, str]:
-    """``"ztf_g=g,ztf_r=r"`` as a dict."""
+def _pairs(text: str, example: str) -> list[tuple[str, str]]:
+    """``"a=b,c=d"`` as ``[("a", "b"), ("c", "d")]``, or an error showing ``example``."""
     pairs = [part.split("=") for part in text.split(",") if part.strip()]
     if not pairs or any(len(pair) != 2 for pair in pairs):
-        raise argparse.ArgumentTypeError(f"bad band map {text!r}: give e.g. ztf_g=g,ztf_r=r")
-    return {old.strip(): new.strip() for old, new in pairs}
+        raise argparse.ArgumentTypeError(f"bad value {text!r}: give e.g. {example}")
+    return [(key.strip(), value.strip()) for key, value in pairs]
+
+
+def _band_map(text: str) -> dict[str, str]:
+    """``"ztf_g=g,ztf_r=r"`` as a dict."""
+    return dict(_pairs(text, "ztf_g=g,ztf_r=r"))
+
+
+def _priors(text: str) -> str | dict[str, float]:
+    """``"ogle3-lmc"`` or ``"adapt"`` as they are; ``"RRL=0.6,ECL=0.4"`` as a dict."""
+    if "=" not in text:
+        return text.strip()
+    try:
+        return {name.strip(): float(value) for name, value in _pairs(text, "RRL=0.6,ECL=0.4")}
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad priors {text!r}: give e.g. RRL=0.6,ECL=0.4, a preset or 'adapt'"
+        ) from None
 
 
 def _image_size(text: str) -> tuple[int, int]:
@@ -131,10 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["--version"])  # doctest: +SKIP
     tvs-classifier 0.1.0
     """
+    from .classifier._keras import NoBackendError
+
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, NoBackendError) as error:
         print(f"tvs-classifier: error: {error}", file=sys.stderr)
         return 1
 
@@ -224,6 +256,8 @@ def _classify(args: argparse.Namespace) -> int:
         periods,
         classifier=classifier,
         bands=args.bands,
+        priors=args.priors,
+        ignore_colors=args.ignore_colors,
         batch_size=args.batch_size,
         progress=not args.no_progress,
     )

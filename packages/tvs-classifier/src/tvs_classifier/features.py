@@ -4,7 +4,8 @@ Per object: the decimal logarithm of the period; per band, the number of points,
 the weighted mean magnitude and the amplitude (the range between the 5th and 95th
 percentiles of the magnitudes, less sensitive to single outliers than max - min);
 and the colors between consecutive bands of ``bands`` (difference of mean
-magnitudes). Quantities of a band with too few points are NaN, never invented;
+magnitudes). Gross outliers (`tvs_classifier.outliers`) are counted in the number of
+points but left out of the mean and the amplitude. Quantities of a band with too few points are NaN, never invented;
 `feature_matrix` turns them into model input with an explicit mask.
 
 Examples
@@ -29,6 +30,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -36,8 +39,9 @@ from ._aligned import aligned_periods
 from ._grouped import group_counts, group_index, group_mean, group_quantile
 from .bands import LSST_BANDS
 from .lightcurves import LightCurves
+from .outliers import flag_outliers
 
-__all__ = ["compute_features", "feature_matrix"]
+__all__ = ["compute_features", "feature_matrix", "without_colors"]
 
 
 def compute_features(
@@ -46,6 +50,7 @@ def compute_features(
     *,
     bands: tuple[str, ...] = LSST_BANDS,
     min_points: int = 3,
+    outliers: bool | np.ndarray = True,
 ) -> pd.DataFrame:
     """Numeric features of every object, NaN where a band is missing.
 
@@ -59,12 +64,21 @@ def compute_features(
         Bands to describe, in order; colors are between consecutive ones.
     min_points : int
         Fewest points for a band's mean and amplitude to be computed.
+    outliers : bool or ndarray of bool
+        True: find gross outliers (`tvs_classifier.outliers.flag_outliers` over
+        ``bands``) and leave them out of means and amplitudes. An array: these rows of
+        ``light_curves.table`` are the outliers. False: none.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``object_id``; columns ``log10_period``, then ``n_<band>``,
         ``mean_<band>``, ``amp_<band>`` for each band, then ``color_<a>_<b>``.
+
+    Raises
+    ------
+    ValueError
+        For malformed periods or an ``outliers`` array of another length.
 
     Examples
     --------
@@ -92,6 +106,18 @@ def compute_features(
     weight = 1.0 / light_curves.table["mag_err"].to_numpy(dtype=np.float64) ** 2
     counts = group_counts(group, n_groups)
     enough = counts >= min_points
+    if outliers is True:
+        outliers = (
+            flag_outliers(light_curves, periods, bands=bands) if (group >= 0).any() else False
+        )
+    if outliers is not False:
+        outliers = np.asarray(outliers, dtype=bool)
+        if outliers.shape != mag.shape:
+            raise ValueError(
+                f"outliers has shape {outliers.shape}, the light curves {mag.size} rows: "
+                "give one flag per row of light_curves.table"
+            )
+        group = np.where(outliers, -1, group)
     mean = np.where(enough, group_mean(mag, group, n_groups, weight), np.nan)
     amplitude = group_quantile(mag, group, n_groups, 0.95) - group_quantile(
         mag, group, n_groups, 0.05
@@ -148,3 +174,38 @@ def feature_matrix(features: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     matrix[:, 1::2] = known
     names = [label for name in used for label in (name, f"has_{name}")]
     return matrix, names
+
+
+def without_colors(features: pd.DataFrame, bands: Iterable[str]) -> pd.DataFrame:
+    """`compute_features`' table with every color involving one of ``bands`` made unknown.
+
+    For light curves whose bands are not the model's (another survey's, renamed with a
+    band map): their shapes, periods and amplitudes carry over, but their colors may
+    not (broad bands make RR Lyrae 0.3-0.4 mag redder in "g - r" than LSST's filters).
+    Made unknown (NaN), a color reaches the network as missing, which it learned to
+    handle when trained with ``color_dropout``.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        Output of `compute_features`.
+    bands : iterable of str
+        Bands whose colors are not to be used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"color_g_r": [0.3], "color_r_i": [0.1], "amp_g": [0.5]})
+    >>> without_colors(frame, ["g"]).iloc[0].tolist()
+    [nan, 0.1, 0.5]
+    """
+    bands = set(bands)
+    out = features.copy()
+    for name in out.columns:
+        if name.startswith("color_") and bands & set(name.removeprefix("color_").split("_")):
+            out[name] = np.nan
+    return out

@@ -5,7 +5,9 @@ folded with its period is drawn as an image: two cycles from left to right, the
 magnitude scaled to the band's own range from top (brightest) to bottom (faintest).
 The range is that of the band's precise points: one with an error over
 `IMPRECISE_ERROR_RATIO` times the band's median error is drawn, clipped to the edge,
-but does not set the scale. Here every band is one channel of the image, and a band with too few points is
+but does not set the scale. So is a gross outlier (`tvs_classifier.outliers`: a lone
+point far off the folded curve), which also does not set the alignment phase. Here
+every band is one channel of the image, and a band with too few points is
 masked (its channel left empty and its mask entry False), never invented.
 
 The drawing is plain vectorised numpy: all objects are folded and their pixels set
@@ -42,6 +44,7 @@ from ._grouped import group_counts, group_extrema, group_index, group_quantile
 from .bands import LSST_BANDS
 from .folding import fold, phase_of_maximum
 from .lightcurves import LightCurveError, LightCurves
+from .outliers import outlier_mask
 
 __all__ = ["IMPRECISE_ERROR_RATIO", "LightCurveImages", "rasterize", "render_images"]
 
@@ -159,6 +162,7 @@ def render_images(
     width: int = 64,
     min_points: int = 3,
     align: bool = True,
+    outliers: bool | np.ndarray = True,
 ) -> LightCurveImages:
     """Fold every light curve with its period and draw it as a multi-band image.
 
@@ -180,6 +184,11 @@ def render_images(
     align : bool
         Shift phases so that maximum brightness (first-harmonic fit over all bands)
         is at phase 0, as a common reference for all objects.
+    outliers : bool or ndarray of bool
+        True: find gross outliers (`tvs_classifier.outliers.outlier_mask`); they are
+        drawn, clipped to the edge, but set neither the magnitude scale nor the
+        alignment. An array: these rows of ``light_curves.table`` are the outliers
+        (e.g. from `tvs_classifier.outliers.flag_outliers`). False: none.
 
     Returns
     -------
@@ -190,7 +199,7 @@ def render_images(
     LightCurveError
         If none of ``bands`` occurs in the light curves.
     ValueError
-        For a bad image size or period array.
+        For a bad image size or period array, or an ``outliers`` array of another length.
 
     Examples
     --------
@@ -235,12 +244,24 @@ def render_images(
     mag = table["mag"].to_numpy(dtype=np.float64)
     row_period = np.where(usable, period, 1.0)[object_index]
     phase = fold(table["mjd"].to_numpy(dtype=np.float64), row_period)
+    err = table["mag_err"].to_numpy(dtype=np.float64)
+    if outliers is True:
+        outliers = outlier_mask(phase, mag, err, object_index, band_index, n_objects, n_bands)
+    elif outliers is False:
+        outliers = np.zeros(mag.size, dtype=bool)
+    outliers = np.asarray(outliers, dtype=bool)
+    if outliers.shape != mag.shape:
+        raise ValueError(
+            f"outliers has shape {outliers.shape}, the light curves {mag.size} rows: "
+            "give one flag per row of light_curves.table"
+        )
     offset = np.zeros(n_objects)
     if align:
-        err = table["mag_err"].to_numpy(dtype=np.float64)
-        offset = phase_of_maximum(phase, mag, err, object_index, band_index, n_objects, n_bands)
+        offset = phase_of_maximum(
+            phase, mag, err, object_index, np.where(outliers, -1, band_index), n_objects, n_bands
+        )
         phase = np.mod(phase - offset[object_index], 1.0)
-    low, high = _scale_range(mag, table["mag_err"].to_numpy(dtype=np.float64), group, n_groups)
+    low, high = _scale_range(mag, err, np.where(outliers, -1, group), n_groups)
     span = high - low
     safe = np.where(span > 0, span, 1.0)
     at = np.maximum(group, 0)

@@ -5,16 +5,17 @@ row per measurement and the columns ``object_id, mjd, band, mag, mag_err``. On t
 way in, `LightCurves.from_table` checks and cleans it:
 
 * required columns must be present (``columns=`` renames others to these);
-* ``mjd``, ``mag`` and ``mag_err`` must be numeric; times that look like Julian
-  Dates rather than MJD are refused;
+* ``mjd``, ``mag`` and ``mag_err`` must be numeric (the error names the column and
+  the row, counted from 0, of the first value that is not); times that look like
+  Julian Dates rather than MJD are refused;
 * rows with a missing id or band, a non-finite time or magnitude, a placeholder
   magnitude or error (absolute value of `PLACEHOLDER_LIMIT` or more: the 99.99, -99
-  or -9999 that catalogues write for a non-detection), or a NaN, infinite, zero or
+  or -9999 that catalogs write for a non-detection), or a NaN, infinite, zero or
   negative error are dropped **and counted**;
 * exact duplicate rows are dropped; several different measurements of one object
   in one band at the same time are merged (inverse-variance weighted mean, smallest
   error), kept first, or refused, as ``duplicates=`` says;
-* band names are normalised (see `tvs_classifier.bands`);
+* band names are normalized (see `tvs_classifier.bands`);
 * rows are sorted by object (in order of first appearance) and time.
 
 What was dropped or merged is in `LightCurves.report`.
@@ -99,7 +100,7 @@ class ValidationReport:
     resorted : bool
         Whether the rows had to be reordered to be sorted by object and time.
     band_names : dict of str to str
-        Each band name as given and its normalised name.
+        Each band name as given and its normalized name.
 
     Examples
     --------
@@ -146,7 +147,7 @@ class ValidationReport:
 class LightCurves:
     """Validated light curves of many objects, stored as one long sorted table.
 
-    Build it with `LightCurves.from_table` (or a reader in `tvs_classifier.readers`);
+    Build it with `LightCurves.from_table` (or a reader in `tvs_classifier.io.readers`);
     the constructor itself does not validate.
 
     Attributes
@@ -197,7 +198,7 @@ class LightCurves:
             Renames from the table's names to ``object_id, mjd, band, mag, mag_err``,
             e.g. ``{"oid": "object_id", "magpsf": "mag"}``.
         band_map : mapping of str to str, optional
-            Explicit band renames applied before normalisation
+            Explicit band renames applied before normalization
             (see `tvs_classifier.bands.normalize_band`).
         duplicates : {"mean", "first", "raise"}
             What to do with several different measurements of one object in one band
@@ -260,9 +261,9 @@ class LightCurves:
                 "check the magnitude and error columns"
             )
         given = frame["band"].astype(str).str.strip().to_numpy(dtype=object)
-        normalised = normalize_bands(given, band_map)
-        band_names = dict(zip(given.tolist(), normalised.tolist(), strict=True))
-        frame = frame.assign(band=normalised)
+        normalized = normalize_bands(given, band_map)
+        band_names = dict(zip(given.tolist(), normalized.tolist(), strict=True))
+        frame = frame.assign(band=normalized)
         frame, resorted = _sort(frame)
         before = len(frame)
         frame = frame.drop_duplicates(ignore_index=True)
@@ -403,13 +404,41 @@ def _select_columns(table: pd.DataFrame, columns: Mapping[str, str] | None) -> p
         )
     frame = table.loc[:, list(COLUMNS)].reset_index(drop=True)
     for name in ("mjd", "mag", "mag_err"):
-        try:
-            frame[name] = pd.to_numeric(frame[name], errors="raise").astype(np.float64)
-        except (TypeError, ValueError) as error:
-            raise LightCurveError(
-                f"column {name!r} must be numeric ({error}); fix or remove the bad values"
-            ) from None
+        frame[name] = _as_numbers(frame[name], name)
     return frame
+
+
+def _as_numbers(column: pd.Series, name: str) -> pd.Series:
+    """A column as float64, or a `LightCurveError` naming the row of a value that is not a number.
+
+    Text that spells a number (``"18.5"``) is converted and missing values become NaN;
+    rows count from 0, as in the table.
+
+    Examples
+    --------
+    >>> _as_numbers(pd.Series(["18.5", 19.0, None]), "mag").tolist()
+    [18.5, 19.0, nan]
+    >>> _as_numbers(pd.Series(["18.5", "19.0", "abc"]), "mag")
+    Traceback (most recent call last):
+    ...
+    tvs_classifier.lightcurves.LightCurveError: column 'mag' row 2: 'abc' is not a number; correct or remove it
+    """
+    try:
+        return pd.to_numeric(column, errors="raise").astype(np.float64)
+    except (TypeError, ValueError) as error:
+        problem = f"column {name!r} is not numeric ({error})"
+    for row, value in enumerate(column.to_numpy(dtype=object)):
+        if isinstance(value, np.generic):
+            value = value.item()  # 'abc', not np.str_('abc')
+        try:
+            if value is not None and value is not pd.NA:
+                float(value)
+        except (TypeError, ValueError):
+            text = repr(value.decode(errors="replace") if isinstance(value, bytes) else value)
+            text = text if len(text) <= 40 else f"{text[:37]}..."
+            problem = f"column {name!r} row {row}: {text} is not a number"
+            break
+    raise LightCurveError(f"{problem}; correct or remove it")
 
 
 def _drop_bad_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:

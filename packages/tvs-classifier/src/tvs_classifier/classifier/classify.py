@@ -18,6 +18,10 @@ Flags (the ``flags`` column, ``;``-separated, empty when all is well):
     fewer than `MIN_POINTS` measurements in the model's bands (probabilities NaN);
 ``no_period``
     no period given and the period search failed (probabilities NaN);
+``out_of_distribution``
+    the object lies far from every simulated star the network was trained on (its
+    ``novelty`` score is above the model's threshold; see
+    `tvs_classifier.classifier.novelty`): its probabilities are not to be trusted;
 ``bands_missing:<b>,...``
     model bands with too few points in this light curve (their channels are empty);
 ``extra_bands:<b>,...``
@@ -47,6 +51,9 @@ from tqdm.auto import tqdm
 from .._aligned import aligned_periods
 from .._grouped import group_counts, group_index
 from ..lightcurves import LightCurveError, LightCurves
+from ..outliers import flag_outliers
+from .novelty import novelty_score
+from .priors import estimate_priors, resolve_priors, shift_priors, training_priors
 from .trained import TrainedClassifier, load_classifier
 
 __all__ = ["MIN_POINTS", "classify", "object_slices"]
@@ -137,6 +144,8 @@ def classify(
     classifier: TrainedClassifier | None = None,
     bands: Sequence[str] | None = None,
     band_map: Mapping[str, str] | None = None,
+    priors: Mapping[str, float] | str | None = None,
+    ignore_colors: Sequence[str] | bool = (),
     batch_size: int = 4096,
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -160,6 +169,18 @@ def classify(
         Renames of the light curves' bands to the model's, e.g. ``{"ztf_g": "g"}``
         to classify ZTF data with an LSST model (an approximation: the filters
         differ).
+    priors : mapping of str to float, str, optional
+        The class mix of the data, if it is not the training mix: frequencies by class
+        or subclass (e.g. ``{"RRL": 0.6, "ECL": 0.3, "CEP": 0.1}``; names left out are
+        taken as absent), a preset of catalog counts (``"ogle3-lmc"``), or ``"adapt"``
+        to estimate the mix of these light curves by EM. The probabilities move by
+        Bayes' rule (see `tvs_classifier.classifier.priors`). None keeps the training
+        mix.
+    ignore_colors : sequence of str or bool
+        Model bands whose colors the network is given as unknown, or True for all:
+        for light curves of other surveys' filters (renamed with ``band_map``), whose
+        shapes carry over but whose colors may not. Best with a model trained with
+        ``color_dropout``.
     batch_size : int
         Objects per batch (memory is about ``batch_size * height * width * bands * 4``
         bytes for the images).
@@ -175,7 +196,13 @@ def classify(
         ``subclass, subclass_prob, class,
         class_prob``, ``period, period_source`` (``"given"``, ``"found"`` or
         ``"none"``), ``false_alarm_probability`` (of found periods), ``n_points``
-        (in the model's bands), ``flags`` (see module notes) and ``model_version``.
+        (in the model's bands), ``n_outliers`` (of those points, the gross outliers
+        that `tvs_classifier.outliers.flag_outliers` finds; they set neither the
+        images' scales nor the features), ``novelty`` (how far the object lies from the
+        training stars, `tvs_classifier.classifier.novelty`; NaN for a model without
+        novelty statistics), ``flags`` (see module notes), ``priors`` (``training``,
+        the preset's name, ``custom`` or ``adapt``) and ``model_version``; the priors
+        used, by subclass, are in ``result.attrs["priors"]``.
 
     Raises
     ------
@@ -215,12 +242,19 @@ def classify(
             f"{list(light_curves.bands)}): rename them with band_map= (--band-map)"
         )
 
+    ignored = tuple(model_bands) if ignore_colors is True else tuple(ignore_colors or ())
+    unknown = [b for b in ignored if b not in model_bands]
+    if unknown:
+        raise ValueError(
+            f"ignore_colors names {unknown}, not bands of the model (it uses {list(model_bands)})"
+        )
     period, source, fap, failed = _periods(light_curves, periods, progress)
     n_points, band_flags = _band_flags(light_curves, model_bands)
     too_few = n_points < MIN_POINTS
     usable = ~too_few & ~failed
 
     probabilities = np.full((len(light_curves), len(classifier.subclasses)), np.nan)
+    novelty = np.full(len(light_curves), np.nan)
     start = 0
     for part in tqdm(
         object_slices(light_curves, batch_size),
@@ -229,12 +263,17 @@ def classify(
         disable=not progress,
     ):
         stop = start + len(part)
-        images, features = classifier.inputs(part, period[start:stop])
-        probabilities[start:stop] = classifier.predict_proba(
+        images, features = classifier.inputs(part, period[start:stop], ignore_colors=ignored)
+        probabilities[start:stop], embedded = classifier.predict(
             images, features, batch_size=batch_size
         )
+        if classifier.card.get("novelty"):
+            novelty[start:stop] = novelty_score(embedded, classifier.card["novelty"])
         start = stop
     probabilities[~usable] = np.nan
+    novelty[~usable] = np.nan
+    unknown = novelty > classifier.card.get("novelty", {}).get("threshold", np.inf)
+    probabilities, used_priors, priors_name = _with_priors(probabilities, classifier, priors)
     class_probabilities = classifier.class_probabilities(probabilities)
 
     frame = {"object_id": light_curves.object_ids}
@@ -254,10 +293,36 @@ def classify(
     frame["period_source"] = source
     frame["false_alarm_probability"] = fap
     frame["n_points"] = n_points
+    outliers = flag_outliers(light_curves, period, bands=model_bands)
+    frame["n_outliers"] = np.bincount(
+        light_curves.object_index[outliers], minlength=len(light_curves)
+    )
     flags = []
     for k in rows:
         parts = (["too_few_points"] if too_few[k] else []) + (["no_period"] if failed[k] else [])
+        parts += ["out_of_distribution"] if unknown[k] else []
         flags.append(";".join(parts + band_flags[k]))
+    frame["novelty"] = novelty
     frame["flags"] = flags
+    frame["priors"] = priors_name
     frame["model_version"] = classifier.version
-    return pd.DataFrame(frame)
+    result = pd.DataFrame(frame)
+    result.attrs["priors"] = dict(zip(classifier.subclasses, used_priors.tolist(), strict=True))
+    return result
+
+
+def _with_priors(
+    probabilities: np.ndarray,
+    classifier: TrainedClassifier,
+    priors: Mapping[str, float] | str | None,
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Probabilities under the requested priors, the priors, and their name."""
+    old = training_priors(classifier)
+    if priors is None:
+        return probabilities, old, "training"
+    if isinstance(priors, str) and priors == "adapt":
+        new, adjusted = estimate_priors(probabilities, old)
+        return adjusted, new, "adapt"
+    new = resolve_priors(priors, classifier)
+    name = priors if isinstance(priors, str) else "custom"
+    return shift_priors(probabilities, old, new), new, name

@@ -2,7 +2,8 @@
 
 `model_inputs` draws the phase-folded images (`tvs_classifier.images.render_images`)
 and computes the numeric features (`tvs_classifier.features.feature_matrix`) of every
-object; `fit_standardization` and `standardize` scale the features by the training
+object, both with the same gross outliers (`tvs_classifier.outliers.flag_outliers`)
+left out of their scales; `fit_standardization` and `standardize` scale the features by the training
 split's mean and standard deviation, keeping unknown values (a band without points)
 at zero with their "has value" flag.
 
@@ -22,9 +23,10 @@ import numpy as np
 
 from .._aligned import aligned_periods
 from ..bands import LSST_BANDS
-from ..features import compute_features, feature_matrix
+from ..features import compute_features, feature_matrix, without_colors
 from ..images import render_images
 from ..lightcurves import LightCurves
+from ..outliers import flag_outliers
 
 __all__ = ["fit_standardization", "model_inputs", "standardize"]
 
@@ -36,6 +38,7 @@ def model_inputs(
     bands: Sequence[str] = LSST_BANDS,
     height: int = 32,
     width: int = 64,
+    ignore_colors: Sequence[str] = (),
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Images and the raw numeric-feature matrix of every object.
 
@@ -50,6 +53,9 @@ def model_inputs(
         with their "has value" flag 0), never invented.
     height, width : int
         Image size.
+    ignore_colors : sequence of str
+        Bands whose colors are given as unknown
+        (`tvs_classifier.features.without_colors`).
 
     Returns
     -------
@@ -74,8 +80,16 @@ def model_inputs(
     """
     bands = tuple(bands)
     period = aligned_periods(light_curves, periods)
-    images = render_images(light_curves, period, bands=bands, height=height, width=width)
-    matrix, names = feature_matrix(compute_features(light_curves, period, bands=bands))
+    # The same gross outliers left out of the images' scales and of the features.
+    in_bands = light_curves.table["band"].isin(bands).to_numpy()
+    outliers = flag_outliers(light_curves, period, bands=bands) if in_bands.any() else False
+    images = render_images(
+        light_curves, period, bands=bands, height=height, width=width, outliers=outliers
+    )
+    features = compute_features(light_curves, period, bands=bands, outliers=outliers)
+    if ignore_colors:
+        features = without_colors(features, ignore_colors)
+    matrix, names = feature_matrix(features)
     return images.images, matrix, names
 
 

@@ -32,12 +32,15 @@ from ._keras import import_keras
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import keras
 
-__all__ = ["FEATURE_INPUT", "IMAGE_INPUT", "build_model"]
+__all__ = ["EMBEDDING_LAYER", "FEATURE_INPUT", "IMAGE_INPUT", "build_model"]
 
 #: Name of the image input (shape height x width x bands).
 IMAGE_INPUT = "images"
 #: Name of the numeric-feature input (see `tvs_classifier.features.feature_matrix`).
 FEATURE_INPUT = "features"
+#: The penultimate layer: its activations are an object's representation in the network
+#: (`tvs_classifier.classifier.novelty` measures distances there).
+EMBEDDING_LAYER = "head_dense"
 
 #: Convolution kernel sizes of the image branch, as in Szklenar et al. (2022).
 _KERNELS = (7, 5, 3)
@@ -139,7 +142,7 @@ def build_model(
     y = layers.Dense(feature_units, activation="relu", name="feature_dense2")(y)
 
     z = layers.Concatenate(name="concatenate")([x, y])
-    z = layers.Dense(head_units, activation="relu", name="head_dense")(z)
+    z = layers.Dense(head_units, activation="relu", name=EMBEDDING_LAYER)(z)
     z = layers.Dropout(dropout, name="dropout")(z)
     outputs = layers.Dense(n_classes, activation="softmax", name="probabilities")(z)
     return keras.Model(

@@ -26,9 +26,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -44,7 +45,7 @@ from ..lightcurves import LightCurves
 from ._keras import import_keras
 from .calibration import apply_temperature
 from .inputs import model_inputs, standardize
-from .network import FEATURE_INPUT, IMAGE_INPUT, build_model
+from .network import EMBEDDING_LAYER, FEATURE_INPUT, IMAGE_INPUT, build_model
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import keras
@@ -57,7 +58,9 @@ __all__ = [
     "ModelError",
     "TrainedClassifier",
     "load_classifier",
+    "probability_columns",
     "render_model_card",
+    "update_card",
 ]
 
 #: File names of a classifier folder.
@@ -286,15 +289,10 @@ class TrainedClassifier:
         folder.mkdir(parents=True, exist_ok=True)
         model_path = write_atomic(folder / MODEL_FILE, self.model.save)
         digest = _file_sha256(model_path)
-        card = self.model_card() | {
-            "model_version": f"tvs-cnn-{digest[:12]}",
-            "model_sha256": digest,
-        }
-        write_atomic(
-            folder / CARD_FILE, lambda path: path.write_text(json.dumps(card, indent=2) + "\n")
-        )
-        write_atomic(
-            folder / CARD_MARKDOWN_FILE, lambda path: path.write_text(render_model_card(card))
+        _write_card(
+            folder,
+            self.model_card()
+            | {"model_version": f"tvs-cnn-{digest[:12]}", "model_sha256": digest},
         )
         return folder
 
@@ -317,27 +315,72 @@ class TrainedClassifier:
         >>> clf.probability_columns()
         (['prob_RRab', 'prob_stochastic', 'prob_constant'], ['prob_RRL', 'prob_class_constant'])
         """
-        subclass_columns = [f"prob_{name}" for name in self.subclasses]
-        class_columns = []
-        for name in self.classes:
-            members = [sub for sub in self.subclasses if self.class_of[sub] == name]
-            if name in self.class_of and members != [name]:
-                class_columns.append(f"prob_class_{name}")
-            else:
-                class_columns.append(f"prob_{name}")
-        return subclass_columns, class_columns
+        return probability_columns(self.subclasses, self.class_of)
 
-    def inputs(self, light_curves: LightCurves, periods: object) -> tuple[np.ndarray, np.ndarray]:
-        """Images and standardized features of ``light_curves`` for this model."""
+    def inputs(
+        self, light_curves: LightCurves, periods: object, *, ignore_colors: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Images and standardized features of ``light_curves`` for this model.
+
+        ``ignore_colors`` names bands whose colors are given to the network as unknown
+        (`tvs_classifier.features.without_colors`).
+        """
         height, width = self.image_size
         images, matrix, names = model_inputs(
-            light_curves, periods, bands=self.bands, height=height, width=width
+            light_curves,
+            periods,
+            bands=self.bands,
+            height=height,
+            width=width,
+            ignore_colors=ignore_colors,
         )
         if names != list(self.feature_names):
             raise ModelError(
                 f"features {names} differ from the model's {list(self.feature_names)}"
             )
         return images, standardize(matrix, names, self.feature_mean, self.feature_std)
+
+    @functools.cached_property
+    def _network_outputs(self) -> keras.Model:
+        """The network with two outputs: penultimate activations and probabilities."""
+        keras = import_keras()
+        return keras.Model(
+            inputs=self.model.input,
+            outputs=[self.model.get_layer(EMBEDDING_LAYER).output, self.model.output],
+        )
+
+    def predict(
+        self,
+        images: np.ndarray,
+        features: np.ndarray,
+        *,
+        calibrated: bool = True,
+        batch_size: int = 4096,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Subclass probabilities and penultimate-layer activations of every object.
+
+        The network is called with `keras.Model.predict_on_batch` on batches of
+        ``batch_size``; ``calibrated`` applies the temperature.
+
+        Returns
+        -------
+        probabilities : ndarray, shape (n_objects, n_subclasses)
+        embeddings : ndarray, shape (n_objects, n_units)
+            Activations of `tvs_classifier.classifier.network.EMBEDDING_LAYER`.
+        """
+        width = int(self.model.get_layer(EMBEDDING_LAYER).output.shape[-1])
+        raw = np.zeros((len(images), len(self.subclasses)))
+        embeddings = np.zeros((len(images), width))
+        for start in range(0, len(images), batch_size):
+            stop = start + batch_size
+            embedded, probabilities = self._network_outputs.predict_on_batch(
+                {IMAGE_INPUT: images[start:stop], FEATURE_INPUT: features[start:stop]}
+            )
+            raw[start:stop] = np.asarray(probabilities, dtype=np.float64)
+            embeddings[start:stop] = np.asarray(embedded, dtype=np.float64)
+        if calibrated and len(raw):
+            raw = apply_temperature(raw, self.temperature)
+        return raw, embeddings
 
     def predict_proba(
         self,
@@ -349,23 +392,9 @@ class TrainedClassifier:
     ) -> np.ndarray:
         """Subclass probabilities, shape ``(n_objects, n_subclasses)`` (float64).
 
-        The network is called with `keras.Model.predict_on_batch` on batches of
-        ``batch_size``; ``calibrated`` applies the temperature.
+        As `predict`, without the activations.
         """
-        parts = [
-            np.asarray(
-                self.model.predict_on_batch(
-                    {
-                        IMAGE_INPUT: images[start : start + batch_size],
-                        FEATURE_INPUT: features[start : start + batch_size],
-                    }
-                ),
-                dtype=np.float64,
-            )
-            for start in range(0, len(images), batch_size)
-        ]
-        raw = np.concatenate(parts) if parts else np.zeros((0, len(self.subclasses)))
-        return apply_temperature(raw, self.temperature) if calibrated else raw
+        return self.predict(images, features, calibrated=calibrated, batch_size=batch_size)[0]
 
     def class_probabilities(self, probabilities: np.ndarray) -> np.ndarray:
         """Main-class probabilities: sums of subclass probabilities over each class."""
@@ -376,6 +405,35 @@ class TrainedClassifier:
         return np.asarray(probabilities) @ member
 
 
+def probability_columns(
+    subclasses: Sequence[str], class_of: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """Output column names of subclass and main-class probabilities, for any classifier.
+
+    ``prob_<subclass>`` for every subclass; ``prob_<class>`` for every main class (in
+    order of their first subclass), except where a class has the name of a subclass:
+    a class made of that one subclass only shares its column, any other gets
+    ``prob_class_<class>``.
+
+    Examples
+    --------
+    >>> probability_columns(
+    ...     ["DSCT", "constant", "stochastic"],
+    ...     {"DSCT": "DSCT", "constant": "constant", "stochastic": "constant"},
+    ... )
+    (['prob_DSCT', 'prob_constant', 'prob_stochastic'], ['prob_DSCT', 'prob_class_constant'])
+    """
+    subclass_columns = [f"prob_{name}" for name in subclasses]
+    class_columns = []
+    for name in dict.fromkeys(class_of[sub] for sub in subclasses):
+        members = [sub for sub in subclasses if class_of[sub] == name]
+        if name in class_of and members != [name]:
+            class_columns.append(f"prob_class_{name}")
+        else:
+            class_columns.append(f"prob_{name}")
+    return subclass_columns, class_columns
+
+
 def _file_sha256(path: Path) -> str:
     """SHA-256 hex digest of a file."""
     digest = hashlib.sha256()
@@ -383,6 +441,61 @@ def _file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def update_card(folder: str | Path, entries: dict) -> Path:
+    """Add or replace entries of a saved classifier's card, leaving its network as it is.
+
+    For what is learned about a model after it was saved (e.g. the novelty statistics of
+    `tvs_classifier.classifier.novelty`): ``model.keras``, and so the model version, do
+    not change. The fields that describe the network itself cannot be replaced.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A classifier folder (`TrainedClassifier.save`).
+    entries : dict
+        JSON-ready entries.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    ModelError
+        If the folder is not a valid classifier folder.
+    ValueError
+        If an entry would replace a field of the network (`_CARD_KEYS`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> clf = TrainedClassifier.untrained(
+    ...     {"a": "A", "b": "B"}, bands=("g",), image_size=(8, 16), filters=(2, 2, 2)
+    ... )
+    >>> folder = update_card(clf.save(tempfile.mkdtemp()), {"note": "checked"})
+    >>> load_classifier(folder).card["note"]
+    'checked'
+    """
+    fixed = sorted(set(entries) & set(_CARD_KEYS))
+    if fixed:
+        raise ValueError(f"{fixed} describe the network and cannot be replaced: save it again")
+    folder = Path(folder)
+    card = load_classifier(folder).model_card()
+    return _write_card(folder, card | dict(entries))
+
+
+def _write_card(folder: Path, card: dict) -> Path:
+    """Write ``model_card.json`` and ``MODEL_CARD.md`` into ``folder``, each atomically."""
+    write_atomic(
+        folder / CARD_FILE, lambda path: path.write_text(json.dumps(card, indent=2) + "\n")
+    )
+    write_atomic(
+        folder / CARD_MARKDOWN_FILE, lambda path: path.write_text(render_model_card(card))
+    )
+    return folder
 
 
 def load_classifier(path: str | Path | None = None) -> TrainedClassifier:

@@ -15,7 +15,9 @@ data: training knows nothing of the simulator) and returns a
    early stopping on the validation loss (best weights kept). The network predicts
    subclasses; main-class probabilities are sums over each class's subclasses.
 5. **Calibration**: temperature scaling on the validation split
-   (`tvs_classifier.classifier.calibration`).
+   (`tvs_classifier.classifier.calibration`), and the statistics of the novelty score
+   (`tvs_classifier.classifier.novelty`): subclass means and covariance of the
+   penultimate activations of the training split, threshold from the validation split.
 6. **Evaluation** on the test split (`tvs_classifier.classifier.evaluation`): per-subclass and
    per-class precision, recall, F1, confusion matrices, expected calibration error.
 
@@ -63,10 +65,13 @@ from .calibration import apply_temperature, expected_calibration_error, fit_temp
 from .evaluation import classification_report, confusion_matrix
 from .inputs import fit_standardization, model_inputs, standardize
 from .network import FEATURE_INPUT, IMAGE_INPUT, build_model
+from .novelty import fit_novelty
 from .trained import TrainedClassifier
 
 __all__ = [
     "STAND_IN_PERIODS",
+    "check_labels",
+    "color_dropout_rows",
     "stand_in_periods",
     "stratified_split",
     "train",
@@ -127,8 +132,34 @@ def stratified_split(
     )
 
 
-def _check_labels(light_curves: LightCurves, labels: pd.DataFrame) -> pd.DataFrame:
-    """Labels aligned with the light curves' objects, or a clear error."""
+def check_labels(light_curves: LightCurves, labels: pd.DataFrame) -> pd.DataFrame:
+    """Labels aligned with the light curves' objects, or a clear error.
+
+    Every classifier trained here (`train`, and the feature baseline of
+    `tvs_classifier.classifier.baseline`) takes its labels through this check.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per object of ``light_curves``, in their order (extra rows dropped).
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` is not a table, lacks a column, repeats or misses an object, or
+        puts a subclass in two classes.
+
+    Examples
+    --------
+    >>> from tvs_classifier import simulate
+    >>> lcs, labels = simulate(2, ["RRab"], seed=1, years=1)
+    >>> check_labels(lcs, labels[::-1])["object_id"].tolist()
+    [0, 1]
+    >>> check_labels(lcs, labels.drop(columns="subclass"))
+    Traceback (most recent call last):
+    ...
+    ValueError: labels lack the column(s) ['subclass']: give object_id, class, subclass, period
+    """
     if not isinstance(labels, pd.DataFrame):
         raise ValueError(f"labels must be a pandas DataFrame, not {type(labels).__name__}")
     missing = [name for name in LABEL_COLUMNS if name not in labels.columns]
@@ -220,6 +251,25 @@ def training_periods(
     return find_periods(light_curves, given, progress=progress, min_period=0.05)
 
 
+def color_dropout_rows(rows: np.ndarray, fraction: float, seed: int | None) -> np.ndarray:
+    """A random ``fraction`` of ``rows`` (sorted), whose colors training hides.
+
+    Examples
+    --------
+    >>> color_dropout_rows(np.arange(10), 0.3, seed=0).size
+    3
+    """
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"color_dropout={fraction}: give a fraction between 0 and 1")
+    rng = np.random.default_rng([seed or 0, 7])  # apart from the split's stream
+    return np.sort(rng.choice(rows, size=round(fraction * len(rows)), replace=False))
+
+
+def _color_columns(names: Sequence[str]) -> list[int]:
+    """Positions of the color values and their ``has_`` flags in a feature matrix."""
+    return [k for k, name in enumerate(names) if name.removeprefix("has_").startswith("color_")]
+
+
 def _class_weights(codes: np.ndarray, n_classes: int) -> dict[int, float]:
     """Balanced weights ``n / (n_classes * count)`` (classes present only)."""
     counts = np.bincount(codes, minlength=n_classes)
@@ -282,6 +332,7 @@ def train(
     class_weight: str | None = "balanced",
     filters: tuple[int, int, int] = (16, 32, 64),
     image_dropout: float = 0.25,
+    color_dropout: float = 0.0,
     seed: int = 0,
     description: str | dict | None = None,
     progress: bool = True,
@@ -316,6 +367,11 @@ def train(
         Fraction of training objects whose image summary is dropped whole
         (`tvs_classifier.classifier.network.build_model`; 0 gives the network of Szklenar et al.
         2022 as it was).
+    color_dropout : float
+        Fraction of training objects (and of validation objects, so that calibration
+        sees them too) whose colors are given as unknown (`color_dropout_rows`), so
+        that the network learns to classify without them: then colors of other surveys'
+        filters can be left out when classifying (``classify(..., ignore_colors=...)``).
     seed : int
         Seed of the splits, the weights and the shuffling.
     description : str or dict, optional
@@ -340,7 +396,7 @@ def train(
         raise ValueError(f"class_weight={class_weight!r}: use 'balanced' or None")
     bands = tuple(bands)
     height, width = (int(size) for size in image_size)
-    aligned = _check_labels(light_curves, labels)
+    aligned = check_labels(light_curves, labels)
     subclasses = tuple(sorted(aligned["subclass"].astype(str).unique()))
     if len(subclasses) < 2:
         raise ValueError(f"only the subclass {list(subclasses)}: training needs at least two")
@@ -362,6 +418,9 @@ def train(
             f"splits of {len(train_at)}, {len(val_at)} and {len(test_at)} objects: "
             "give more light curves or larger validation/test fractions"
         )
+    if color_dropout:
+        rows = color_dropout_rows(np.concatenate([train_at, val_at]), color_dropout, seed)
+        matrix[np.ix_(rows, _color_columns(names))] = 0.0
     mean, std = fit_standardization(matrix[train_at], names)
     features = standardize(matrix, names, mean, std)
 
@@ -412,7 +471,11 @@ def train(
         feature_std=std,
         temperature=1.0,
     )
-    raw_val = classifier.predict_proba(images[val_at], features[val_at], calibrated=False)
+    raw_val, val_embeddings = classifier.predict(
+        images[val_at], features[val_at], calibrated=False
+    )
+    _, train_embeddings = classifier.predict(images[train_at], features[train_at])
+    novelty = fit_novelty(train_embeddings, codes[train_at], val_embeddings, codes[val_at])
     temperature = fit_temperature(raw_val, codes[val_at])
     raw_test = classifier.predict_proba(images[test_at], features[test_at], calibrated=False)
     calibrated_test = apply_temperature(raw_test, temperature)
@@ -422,12 +485,18 @@ def train(
     class_report, class_matrix = _scores(
         class_codes, classifier.class_probabilities(calibrated_test), classes
     )
+    train_counts = np.bincount(codes[train_at], minlength=len(subclasses))
+    weights = np.ones(len(subclasses)) if class_weight else train_counts.astype(float)
     record = {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        # The mix the probabilities assume: balanced weights count every subclass alike.
+        "novelty": novelty,
+        "training_priors": dict(zip(subclasses, (weights / weights.sum()).tolist(), strict=True)),
         "architecture": {
             "name": network.name,
             "filters": list(filters),
             "image_dropout": image_dropout,
+            "color_dropout": color_dropout,
         },
         "training": {
             "epochs_run": len(history.history["loss"]),

@@ -26,11 +26,17 @@ How a light curve is made:
   the Cardelli, Clayton & Mathis (1989) law (`tvs_classifier.simulation.extinction.redden`). The
   mean r magnitude stays as drawn (it is the observed one); the other bands' mean
   magnitudes (``mean_<band>``) are the observed, reddened ones.
+* **Survey imperfections** (off by default, for training a network that must also
+  work on older or noisier surveys): ``depth_offset_range`` makes each light curve's
+  depth shallower (`tvs_classifier.simulation.noise.draw_depth_offset`; label
+  ``depth_offset``), ``outlier_fraction_range`` moves a few per cent of its points by
+  0.3-5 mag (`tvs_classifier.simulation.noise.add_outliers`; labels
+  ``outlier_fraction``, the fraction drawn, and ``n_outliers``, the points moved).
 
 Everything is drawn from one `numpy.random.Generator`, so a seed gives the same data.
-The color excesses come from a generator spawned from it, which leaves its stream
-unchanged: with and without reddening, a seed gives the same stars, times and noise
-draws.
+The color excesses, depth offsets and outliers come from generators spawned from it,
+which leaves its stream unchanged: with and without reddening, shallower depths or
+outliers, a seed gives the same stars, times and noise draws.
 
 Examples
 --------
@@ -55,7 +61,7 @@ from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD, n_visits, visit_times
 from .colors import lsst_colors
 from .extinction import EBV_RANGE, draw_ebv, redden
-from .noise import add_noise
+from .noise import LSST_M5, OUTLIER_OFFSET_RANGE, add_noise, add_outliers, draw_depth_offset
 
 __all__ = ["CLASSES", "MODELS", "R_MAG_RANGE", "simulate"]
 
@@ -139,6 +145,9 @@ def simulate(
     years: float = 10,
     r_mag_range: tuple[float, float] = R_MAG_RANGE,
     ebv_range: tuple[float, float] | None = EBV_RANGE,
+    depth_offset_range: tuple[float, float] | None = None,
+    outlier_fraction_range: tuple[float, float] | None = None,
+    outlier_offset_range: tuple[float, float] = OUTLIER_OFFSET_RANGE,
 ) -> tuple[LightCurves, pd.DataFrame]:
     """Simulate ``n`` labelled LSST light curves.
 
@@ -159,6 +168,17 @@ def simulate(
         Range of the color excess E(B-V) of the interstellar reddening, drawn by
         `tvs_classifier.simulation.extinction.draw_ebv`; ``None`` or ``(0, 0)`` for no reddening
         (the stars' own colors).
+    depth_offset_range : tuple of float, optional
+        Make each light curve's single-visit depth brighter than LSST's by an offset
+        uniform over this range (mag; e.g.
+        `tvs_classifier.simulation.noise.DEPTH_OFFSET_RANGE`, 0-5), never beyond the
+        star's mean r magnitude. None (default): LSST's depths.
+    outlier_fraction_range : tuple of float, optional
+        Move a fraction of each light curve's points, uniform over this range (e.g.
+        `tvs_classifier.simulation.noise.OUTLIER_FRACTION_RANGE`, 0-5 %), by
+        ``outlier_offset_range``. None (default): no outliers.
+    outlier_offset_range : tuple of float
+        Range of the outliers' absolute offsets (mag, log-uniform, random sign).
 
     Returns
     -------
@@ -168,14 +188,17 @@ def simulate(
         One row per object: ``object_id, class, subclass, period`` (days; NaN for
         non-periodic stars), ``mean_<band>`` (observed, reddened mean magnitude over
         time) and ``amp_<band>`` (peak-to-peak amplitude without noise) for every band,
-        ``ebv`` (color excess E(B-V) of the reddening), then the further columns of the
+        ``ebv`` (color excess E(B-V) of the reddening), ``depth_offset`` (mag) if
+        ``depth_offset_range`` is given, ``outlier_fraction`` and ``n_outliers`` if
+        ``outlier_fraction_range`` is given, then the further columns of the
         subclasses' models (e.g. ``epoch_max`` and ``sesar_id`` of RRab stars; empty for
         the other subclasses).
 
     Raises
     ------
     ValueError
-        For a bad ``n``, ``years``, ``r_mag_range``, ``ebv_range`` or an unknown class.
+        For a bad ``n``, ``years``, ``r_mag_range``, ``ebv_range``, depth or outlier
+        range, or an unknown class.
 
     Examples
     --------
@@ -186,6 +209,16 @@ def simulate(
     True
     >>> bool(labels["ebv"].between(0.0, 1.0).all())
     True
+    >>> lcs, labels = simulate(
+    ...     4,
+    ...     ["RRab"],
+    ...     seed=3,
+    ...     years=3,
+    ...     depth_offset_range=(0, 5),
+    ...     outlier_fraction_range=(0.05, 0.05),
+    ... )
+    >>> bool(labels["depth_offset"].between(0, 5).all()), int(labels["n_outliers"].sum()) > 0
+    (True, True)
     """
     n = _check_n(n)
     classes = _check_classes(classes)
@@ -196,6 +229,10 @@ def simulate(
         raise ValueError(f"a survey of {years} years has no visits; use years >= 0.1")
     rng = np.random.default_rng(seed)
     ebv = _draw_reddening(n, rng, ebv_range)
+    # Spawned after the reddening's generator, and only when used, so that neither
+    # changes the draws of a simulation without them.
+    if depth_offset_range is not None or outlier_fraction_range is not None:
+        depth_rng, outlier_rng = rng.spawn(2)
     subclass = rng.permutation(np.resize(np.array(classes, dtype=object), n))
     n_bands = len(LSST_BANDS)
     period = np.full(n, np.nan)
@@ -235,7 +272,21 @@ def simulate(
         rows = np.flatnonzero((is_name.to_numpy() == name)[obj])
         true_mag[rows] += stars.variation(rank[obj[rows]], time[rows], band_index[rows])
     band = np.asarray(LSST_BANDS, dtype=object)[band_index]
-    observed, error = add_noise(true_mag, band, rng)
+    m5 = None
+    if depth_offset_range is not None:
+        depth_offset = draw_depth_offset(
+            mean[:, LSST_BANDS.index("r")], depth_rng, depth_range=depth_offset_range
+        )
+        m5 = np.array([LSST_M5[b] for b in LSST_BANDS])[band_index] - depth_offset[obj]
+    observed, error = add_noise(true_mag, band, rng, m5=m5)
+    if outlier_fraction_range is not None:
+        observed, is_outlier, outlier_fraction = add_outliers(
+            observed,
+            obj,
+            outlier_rng,
+            fraction_range=outlier_fraction_range,
+            offset_range=outlier_offset_range,
+        )
     table = pd.DataFrame(
         {
             "object_id": obj,
@@ -260,6 +311,11 @@ def simulate(
     for b, band_name in enumerate(LSST_BANDS):
         labels[f"amp_{band_name}"] = amplitude[:, b]
     labels["ebv"] = ebv
+    if depth_offset_range is not None:
+        labels["depth_offset"] = depth_offset
+    if outlier_fraction_range is not None:
+        labels["outlier_fraction"] = outlier_fraction
+        labels["n_outliers"] = np.bincount(obj[is_outlier], minlength=n)
     extra = (
         pd.concat(extra_labels).sort_index() if extra_labels else pd.DataFrame(index=labels.index)
     )
