@@ -25,16 +25,14 @@ repository root, with tvs-classifier (and scikit-learn) installed::
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import sys
 import time
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from evaluate_real import versions, write_record
 from period_recovery_s82 import load_s82, s82_folder
 
 import tvs_classifier
@@ -148,18 +146,6 @@ def ztf_scores(models) -> dict:
     return out
 
 
-def _versions() -> dict[str, str]:
-    import keras
-
-    found = {"python": platform.python_version(), "keras_backend": keras.backend.backend()}
-    for name in ("numpy", "scikit-learn", "keras", keras.backend.backend()):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-subclass", type=int, default=300, help="baseline training set")
@@ -219,14 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         "tvs_classifier_version": tvs_classifier.__version__,
         "command": command,
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-        "versions": _versions(),
+        "versions": versions(),
         "results": results,
     }
-    text = json.dumps(result, indent=2) + "\n"
-    print(text, end="")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    write_record(result, args.json)
     return 0
 
 

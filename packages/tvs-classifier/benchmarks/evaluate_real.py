@@ -177,11 +177,12 @@ def ztf(classifier, search: bool = False, baseline=None) -> dict:
 
 
 def versions() -> dict[str, str]:
-    """Versions of what the figures depend on."""
+    """Versions of what the figures depend on (also for the other validation scripts)."""
     import keras
 
     found = {"python": platform.python_version(), "keras_backend": keras.backend.backend()}
-    for name in ("numpy", "astropy", "nifty-ls", "keras", keras.backend.backend()):
+    names = ("numpy", "astropy", "nifty-ls", "scikit-learn", "keras", keras.backend.backend())
+    for name in names:
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -244,12 +245,17 @@ def main(argv: list[str] | None = None) -> int:
         "versions": versions(),
         "results": results,
     }
-    text = json.dumps(result, indent=2) + "\n"
-    print(text, end="")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    write_record(result, args.json)
     return 0
+
+
+def write_record(record: dict, path: Path | None) -> None:
+    """Print a validation record as JSON, and write it to ``path`` if one is given."""
+    text = json.dumps(record, indent=2) + "\n"
+    print(text, end="")
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,11 @@ Not a timing, so not named ``bench_*.py``; a minute or two. From the repository 
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from evaluate_real import versions
+from evaluate_real import versions, write_record
 from period_recovery_s82 import load_s82, s82_folder
 
 import tvs_classifier
@@ -160,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             "versions": versions(),
             "results": results,
         }
-        args.json.write_text(json.dumps(record, indent=2) + "\n")
+        write_record(record, args.json)
     return 0
 
 

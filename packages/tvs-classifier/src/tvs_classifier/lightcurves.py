@@ -58,6 +58,7 @@ __all__ = [
     "LightCurveError",
     "LightCurves",
     "ValidationReport",
+    "as_light_curves",
 ]
 
 #: The columns of the long light-curve table, in order.
@@ -374,6 +375,31 @@ class LightCurves:
         if not keep.any():
             raise KeyError(f"none of the objects {object_ids!r} is in these light curves")
         return LightCurves(self.table[keep].reset_index(drop=True), self.report)
+
+
+def as_light_curves(
+    data: LightCurves | pd.DataFrame, band_map: Mapping[str, str] | None = None
+) -> LightCurves:
+    """Validated light curves from a long table, or light curves with bands renamed.
+
+    What every classifier takes: a `LightCurves` as it is, or a table validated by
+    `LightCurves.from_table`; ``band_map`` renames bands (e.g. another survey's to the
+    model's: ``{"ztf_g": "g"}``), names it does not mention staying as they are.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame(
+    ...     {"object_id": [1], "mjd": [1.0], "band": ["ztf_g"], "mag": [15.0], "mag_err": [0.1]}
+    ... )
+    >>> as_light_curves(LightCurves.from_table(table), {"ztf_g": "g"}).bands
+    ('g',)
+    """
+    if isinstance(data, pd.DataFrame):
+        return LightCurves.from_table(data, band_map=band_map)
+    if not band_map:
+        return data
+    table = data.table.assign(band=data.table["band"].map(lambda b: band_map.get(b, b)))
+    return LightCurves(table, data.report)
 
 
 def _select_columns(table: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:

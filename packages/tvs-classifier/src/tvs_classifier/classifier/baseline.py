@@ -50,7 +50,7 @@ from .._version import VERSION
 from ..bands import LSST_BANDS
 from ..features import compute_features
 from ..fourier import fourier_parameters
-from ..lightcurves import LightCurveError, LightCurves
+from ..lightcurves import LightCurveError, LightCurves, as_light_curves
 from ..periods import find_periods
 from .classify import MIN_POINTS
 from .evaluation import classification_report, confusion_matrix
@@ -247,13 +247,7 @@ class BaselineClassifier:
         >>> out.columns.tolist()[:5], out["model_version"].iloc[0]
         (['object_id', 'prob_EC', 'prob_RRab', 'prob_ECL', 'prob_RRL'], 'baseline-hgb')
         """
-        if isinstance(light_curves, pd.DataFrame):
-            light_curves = LightCurves.from_table(light_curves, band_map=band_map)
-        elif band_map:
-            table = light_curves.table.assign(
-                band=light_curves.table["band"].map(lambda b: band_map.get(b, b))
-            )
-            light_curves = LightCurves(table, light_curves.report)
+        light_curves = as_light_curves(light_curves, band_map)
         if not light_curves.table["band"].isin(self.bands).any():
             raise LightCurveError(
                 f"none of the classifier's bands {list(self.bands)} is in these light curves "

@@ -50,7 +50,7 @@ from tqdm.auto import tqdm
 
 from .._aligned import aligned_periods
 from .._grouped import group_counts, group_index
-from ..lightcurves import LightCurveError, LightCurves
+from ..lightcurves import LightCurveError, LightCurves, as_light_curves
 from ..outliers import flag_outliers
 from .novelty import novelty_score
 from .priors import estimate_priors, resolve_priors, shift_priors, training_priors
@@ -215,13 +215,7 @@ def classify(
     """
     if classifier is None:
         classifier = load_classifier()
-    if isinstance(light_curves, pd.DataFrame):
-        light_curves = LightCurves.from_table(light_curves, band_map=band_map)
-    elif band_map:
-        table = light_curves.table.assign(
-            band=light_curves.table["band"].map(lambda b: band_map.get(b, b))
-        )
-        light_curves = LightCurves(table, light_curves.report)
+    light_curves = as_light_curves(light_curves, band_map)
     model_bands = classifier.bands
     used = model_bands
     if bands is not None:
