@@ -52,10 +52,9 @@ from ..features import compute_features
 from ..fourier import fourier_parameters
 from ..lightcurves import LightCurveError, LightCurves, as_light_curves
 from ..periods import find_periods
-from .classify import MIN_POINTS
+from .classify import MIN_POINTS, probability_frame
 from .evaluation import classification_report, confusion_matrix
-from .trained import probability_columns
-from .training import check_labels, stratified_split, training_periods
+from .training import balanced_weights, check_labels, stratified_split, training_periods
 
 __all__ = [
     "BASELINE_VERSION",
@@ -278,28 +277,15 @@ class BaselineClassifier:
                 baseline_features(part, period[at], bands=self.bands)
             )
         class_probabilities = self.class_probabilities(probabilities)
-        subclass_columns, class_columns = probability_columns(self.subclasses, self.class_of)
         frame: dict[str, object] = {"object_id": light_curves.object_ids}
-        frame.update(zip(subclass_columns, probabilities.T, strict=True))
-        frame.update(zip(class_columns, class_probabilities.T, strict=True))
-        rows = np.arange(n)
-        best_sub = np.nan_to_num(probabilities, nan=-1).argmax(axis=1)
-        best_class = np.nan_to_num(class_probabilities, nan=-1).argmax(axis=1)
-        frame["subclass"] = np.where(usable, np.asarray(self.subclasses, object)[best_sub], None)
-        frame["subclass_prob"] = probabilities[rows, best_sub]
-        frame["class"] = np.where(usable, np.asarray(self.classes, object)[best_class], None)
-        frame["class_prob"] = class_probabilities[rows, best_class]
+        frame |= probability_frame(
+            probabilities, class_probabilities, self.subclasses, self.class_of, usable
+        )
         frame["period"] = period
         frame["period_source"] = source
         frame["n_points"] = n_points
         frame["model_version"] = self.version
         return pd.DataFrame(frame)
-
-
-def _balanced_weights(codes: np.ndarray, n_classes: int) -> np.ndarray:
-    """Per-object weights ``n / (n_present_classes * count)`` (the network's "balanced")."""
-    counts = np.bincount(codes, minlength=n_classes)
-    return codes.size / ((counts > 0).sum() * counts[codes])
 
 
 def _report(true: np.ndarray, probabilities: np.ndarray, names: Sequence[str]) -> dict:
@@ -425,12 +411,16 @@ def train_baseline(
     values = features[names].to_numpy(dtype=np.float64)
     n_sub = len(subclasses)
     weights = (
-        _balanced_weights(codes, n_sub) if class_weight else np.ones(codes.size, dtype=np.float64)
+        balanced_weights(codes, n_sub)[codes]
+        if class_weight
+        else np.ones(codes.size, dtype=np.float64)
     )
 
     # Weights within the training split, as the network's class weights.
     train_weights = (
-        _balanced_weights(codes[train_at], n_sub) if class_weight else np.ones(len(train_at))
+        balanced_weights(codes[train_at], n_sub)[codes[train_at]]
+        if class_weight
+        else np.ones(len(train_at))
     )
     rows = np.arange(len(val_at))
 

@@ -54,9 +54,9 @@ from ..lightcurves import LightCurveError, LightCurves, as_light_curves
 from ..outliers import flag_outliers
 from .novelty import novelty_score
 from .priors import estimate_priors, resolve_priors, shift_priors, training_priors
-from .trained import TrainedClassifier, load_classifier
+from .trained import TrainedClassifier, load_classifier, probability_columns
 
-__all__ = ["MIN_POINTS", "classify", "object_slices"]
+__all__ = ["MIN_POINTS", "classify", "object_slices", "probability_frame"]
 
 #: Fewest measurements (in the model's bands) for an object to be classified.
 MIN_POINTS = 10
@@ -249,6 +249,8 @@ def classify(
 
     probabilities = np.full((len(light_curves), len(classifier.subclasses)), np.nan)
     novelty = np.full(len(light_curves), np.nan)
+    # Found once for all objects: they set the images and features and are counted.
+    outliers = flag_outliers(light_curves, period, bands=model_bands)
     start = 0
     for part in tqdm(
         object_slices(light_curves, batch_size),
@@ -257,7 +259,10 @@ def classify(
         disable=not progress,
     ):
         stop = start + len(part)
-        images, features = classifier.inputs(part, period[start:stop], ignore_colors=ignored)
+        points = slice(light_curves.offsets[start], light_curves.offsets[stop])
+        images, features = classifier.inputs(
+            part, period[start:stop], ignore_colors=ignored, outliers=outliers[points]
+        )
         probabilities[start:stop], embedded = classifier.predict(
             images, features, batch_size=batch_size
         )
@@ -271,23 +276,18 @@ def classify(
     class_probabilities = classifier.class_probabilities(probabilities)
 
     frame = {"object_id": light_curves.object_ids}
-    subclass_columns, class_columns = classifier.probability_columns()
-    for k, column in enumerate(subclass_columns):
-        frame[column] = probabilities[:, k]
-    for k, column in enumerate(class_columns):
-        frame[column] = class_probabilities[:, k]
-    best_sub = np.nan_to_num(probabilities, nan=-1).argmax(axis=1)
-    best_class = np.nan_to_num(class_probabilities, nan=-1).argmax(axis=1)
+    frame |= probability_frame(
+        probabilities,
+        class_probabilities,
+        classifier.subclasses,
+        classifier.class_of,
+        usable,
+    )
     rows = np.arange(len(light_curves))
-    frame["subclass"] = np.where(usable, np.asarray(classifier.subclasses, object)[best_sub], None)
-    frame["subclass_prob"] = probabilities[rows, best_sub]
-    frame["class"] = np.where(usable, np.asarray(classifier.classes, object)[best_class], None)
-    frame["class_prob"] = class_probabilities[rows, best_class]
     frame["period"] = period
     frame["period_source"] = source
     frame["false_alarm_probability"] = fap
     frame["n_points"] = n_points
-    outliers = flag_outliers(light_curves, period, bands=model_bands)
     frame["n_outliers"] = np.bincount(
         light_curves.object_index[outliers], minlength=len(light_curves)
     )
@@ -303,6 +303,46 @@ def classify(
     result = pd.DataFrame(frame)
     result.attrs["priors"] = dict(zip(classifier.subclasses, used_priors.tolist(), strict=True))
     return result
+
+
+def probability_frame(
+    probabilities: np.ndarray,
+    class_probabilities: np.ndarray,
+    subclasses: Sequence[str],
+    class_of: Mapping[str, str],
+    usable: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The probability columns and the most probable subclass and class of every object.
+
+    Shared by every classifier's output (the CNN's `classify` and the feature
+    baseline's): ``prob_<subclass>``, ``prob_<class>`` (see
+    `tvs_classifier.classifier.trained.probability_columns`), ``subclass``,
+    ``subclass_prob``, ``class``, ``class_prob``; objects not ``usable`` get None.
+
+    Examples
+    --------
+    >>> out = probability_frame(
+    ...     np.array([[0.2, 0.8]]),
+    ...     np.array([[1.0]]),
+    ...     ("RRab", "RRc"),
+    ...     {"RRab": "RRL", "RRc": "RRL"},
+    ...     np.array([True]),
+    ... )
+    >>> list(out), out["subclass"].tolist()
+    (['prob_RRab', 'prob_RRc', 'prob_RRL', 'subclass', 'subclass_prob', 'class', 'class_prob'], ['RRc'])
+    """
+    subclass_columns, class_columns = probability_columns(tuple(subclasses), dict(class_of))
+    classes = tuple(dict.fromkeys(class_of[name] for name in subclasses))
+    frame = dict(zip(subclass_columns, probabilities.T, strict=True))
+    frame |= dict(zip(class_columns, class_probabilities.T, strict=True))
+    rows = np.arange(len(probabilities))
+    best_sub = np.nan_to_num(probabilities, nan=-1).argmax(axis=1)
+    best_class = np.nan_to_num(class_probabilities, nan=-1).argmax(axis=1)
+    frame["subclass"] = np.where(usable, np.asarray(subclasses, object)[best_sub], None)
+    frame["subclass_prob"] = probabilities[rows, best_sub]
+    frame["class"] = np.where(usable, np.asarray(classes, object)[best_class], None)
+    frame["class_prob"] = class_probabilities[rows, best_class]
+    return frame
 
 
 def _with_priors(

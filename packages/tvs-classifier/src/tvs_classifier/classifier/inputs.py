@@ -39,6 +39,7 @@ def model_inputs(
     height: int = 32,
     width: int = 64,
     ignore_colors: Sequence[str] = (),
+    outliers: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Images and the raw numeric-feature matrix of every object.
 
@@ -56,6 +57,10 @@ def model_inputs(
     ignore_colors : sequence of str
         Bands whose colors are given as unknown
         (`tvs_classifier.features.without_colors`).
+    outliers : ndarray of bool, optional
+        The gross outliers of every row (`tvs_classifier.outliers.flag_outliers` for
+        these light curves, periods and bands), where the caller has them already;
+        found here otherwise.
 
     Returns
     -------
@@ -81,8 +86,9 @@ def model_inputs(
     bands = tuple(bands)
     period = aligned_periods(light_curves, periods)
     # The same gross outliers left out of the images' scales and of the features.
-    in_bands = light_curves.table["band"].isin(bands).to_numpy()
-    outliers = flag_outliers(light_curves, period, bands=bands) if in_bands.any() else False
+    if outliers is None:
+        in_bands = light_curves.table["band"].isin(bands).to_numpy()
+        outliers = flag_outliers(light_curves, period, bands=bands) if in_bands.any() else False
     images = render_images(
         light_curves, period, bands=bands, height=height, width=width, outliers=outliers
     )

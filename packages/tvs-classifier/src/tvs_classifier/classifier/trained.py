@@ -318,12 +318,18 @@ class TrainedClassifier:
         return probability_columns(self.subclasses, self.class_of)
 
     def inputs(
-        self, light_curves: LightCurves, periods: object, *, ignore_colors: Sequence[str] = ()
+        self,
+        light_curves: LightCurves,
+        periods: object,
+        *,
+        ignore_colors: Sequence[str] = (),
+        outliers: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Images and standardized features of ``light_curves`` for this model.
 
         ``ignore_colors`` names bands whose colors are given to the network as unknown
-        (`tvs_classifier.features.without_colors`).
+        (`tvs_classifier.features.without_colors`); ``outliers``, the rows' gross
+        outliers where already known (`tvs_classifier.classifier.inputs.model_inputs`).
         """
         height, width = self.image_size
         images, matrix, names = model_inputs(
@@ -333,6 +339,7 @@ class TrainedClassifier:
             height=height,
             width=width,
             ignore_colors=ignore_colors,
+            outliers=outliers,
         )
         if names != list(self.feature_names):
             raise ModelError(

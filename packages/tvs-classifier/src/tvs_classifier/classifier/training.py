@@ -70,6 +70,7 @@ from .trained import TrainedClassifier
 
 __all__ = [
     "STAND_IN_PERIODS",
+    "balanced_weights",
     "check_labels",
     "color_dropout_rows",
     "stand_in_periods",
@@ -270,12 +271,20 @@ def _color_columns(names: Sequence[str]) -> list[int]:
     return [k for k, name in enumerate(names) if name.removeprefix("has_").startswith("color_")]
 
 
-def _class_weights(codes: np.ndarray, n_classes: int) -> dict[int, float]:
-    """Balanced weights ``n / (n_classes * count)`` (classes present only)."""
+def balanced_weights(codes: np.ndarray, n_classes: int) -> np.ndarray:
+    """Balanced weight of each class, ``n / (n_present_classes * count)`` (0 if absent).
+
+    Every classifier trained here weights its loss so (the CNN by class, the feature
+    baseline by object: ``balanced_weights(codes, n)[codes]``).
+
+    Examples
+    --------
+    >>> balanced_weights(np.array([0, 0, 0, 1]), 3).tolist()
+    [0.6666666666666666, 2.0, 0.0]
+    """
     counts = np.bincount(codes, minlength=n_classes)
     present = counts > 0
-    weights = np.where(present, codes.size / (present.sum() * np.maximum(counts, 1)), 0.0)
-    return {k: float(w) for k, w in enumerate(weights)}
+    return np.where(present, codes.size / (present.sum() * np.maximum(counts, 1)), 0.0)
 
 
 def _epoch_bar(epochs: int, progress: bool):
@@ -447,7 +456,11 @@ def train(
         validation_data=(split(val_at), codes[val_at]),
         epochs=epochs,
         batch_size=batch_size,
-        class_weight=_class_weights(codes[train_at], len(subclasses)) if class_weight else None,
+        class_weight=(
+            dict(enumerate(balanced_weights(codes[train_at], len(subclasses)).tolist()))
+            if class_weight
+            else None
+        ),
         callbacks=[
             keras.callbacks.ReduceLROnPlateau(
                 monitor="val_loss", factor=0.5, patience=max(1, patience // 2)
