@@ -20,8 +20,14 @@ PERIOD_RUNS = [
     for data in ("stripe82", "ztf")
     for periods in ("catalog", "searched")
 ]
-#: ... and Stripe 82 in g and r only, clean and with injected outliers.
-EXPECTED = [*PERIOD_RUNS, "stripe82-gr-outliers.json", "baseline-vs-cnn.json"]
+#: ... the EROS-2 Cepheid with its searched period, Stripe 82 in g and r only (clean, with
+#: injected outliers, as an old survey) and the feature baseline beside the CNN.
+EXPECTED = [
+    *PERIOD_RUNS,
+    "eros2-searched-periods.json",
+    "stripe82-gr-outliers.json",
+    "baseline-vs-cnn.json",
+]
 
 
 def shipped_model_version() -> str:

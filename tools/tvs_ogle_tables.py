@@ -58,6 +58,34 @@ def _subtypes(path: Path) -> pd.Series:
     return ident.set_index("object")["subtype"]
 
 
+#: Most terms (lines) of one star in OGLE's multimode.dat.
+MAX_TERMS = 8
+
+
+def _multimode(path: Path) -> pd.DataFrame:
+    """OGLE's ``multimode.dat``, one row per star: ``object, I, V`` and per term ``k``
+    (the file's lines of the star, in its order) ``period_k``, ``A_k`` (its amplitude
+    column) and ``term_k`` (its label: a mode such as ``F`` or ``1O``, a combination
+    such as ``=1/(1/P1+1/P2)``, or empty)."""
+    stars: list[dict] = []
+    for line in path.read_text().splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if fields[0].startswith("OGLE"):
+            star = {"object": fields[0], "I": float(fields[5]), "V": float(fields[6])}
+            stars.append(star)
+            label, k = " ".join(fields[7:]), 1
+        else:  # "---" then period, sigma, amplitude, epoch, "-", "-", label
+            label, k = " ".join(fields[7:]), sum(name.startswith("period_") for name in star) + 1
+        period, amplitude = float(fields[1]), float(fields[3])
+        star.update({f"period_{k}": period, f"A_{k}": amplitude, f"term_{k}": label})
+    table = pd.DataFrame(stars)
+    if table.filter(like="period_").shape[1] > MAX_TERMS:
+        raise RuntimeError(f"{path}: a star with more than {MAX_TERMS} terms")
+    return table
+
+
 def tables() -> dict[str, pd.DataFrame]:
     """The bundled tables, by kind."""
     base = ["object", "I", "V"]
@@ -76,6 +104,7 @@ def tables() -> dict[str, pd.DataFrame]:
         [*base, "period", "sigma_period", "epoch_max", "amp_I", "R21", "phi21"],
     )
     out["DSct"] = dsct[[*base, "period", "amp_I", "R21", "phi21"]]
+    out["DSct_multi"] = _multimode(OGLE / "DSct" / "multimode.dat")
     ecl = _read(
         OGLE / "ECL" / "ecl.dat",
         ["object", "I", "V", "period", "epoch_min", "depth1", "depth2"],

@@ -42,16 +42,18 @@ RUNS = {
     "ztf-catalog": "ztf-catalog-periods.json",
     "ztf-searched": "ztf-searched-periods.json",
     "s82-gr": "stripe82-gr-outliers.json",
+    "eros2": "eros2-searched-periods.json",
 }
 
 #: How a figure is written: ``count`` as is, ``fraction`` to 3 decimals (``fraction2``
-#: to 2), ``percent`` as a percentage to 0.1.
+#: to 2), ``percent`` as a percentage to 0.1, ``minutes`` (of seconds) to the minute.
 FORMATS = {
     "count": "{:d}".format,
     "fraction": "{:.3f}".format,
     "fraction2": "{:.2f}".format,
     "percent": lambda x: f"{100 * x:.1f} %",
     "text": str,
+    "minutes": lambda seconds: f"{seconds / 60:.0f}",
 }
 
 #: Substitution -> (run, dotted path in its ``results``, format). A path ending in a
@@ -90,6 +92,29 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "s82-gr-outliers-min": ("s82-gr", "with_outliers.rr_lyrae_recall_min", "fraction"),
     "s82-gr-outliers-max": ("s82-gr", "with_outliers.rr_lyrae_recall_max", "fraction"),
     "s82-gr-clean-flagged": ("s82-gr", "clean.flagged_points", "percent"),
+    **{
+        f"s82-gr-{name}": ("s82-gr", f"clean.rr_lyrae_recall_by_option.{key}", "fraction")
+        for name, key in (
+            ("ignore-colors", "ignore_colors"),
+            ("priors", "priors_ogle3_lmc"),
+            ("adapt", "priors_adapt"),
+        )
+    },
+    **{
+        f"s82-old-{name}": ("s82-gr", f"old_survey.rr_lyrae_recall_mean.{key}", "fraction")
+        for name, key in (
+            ("as-is", "as_is"),
+            ("ignore-colors", "ignore_colors"),
+            ("priors", "priors_ogle3_lmc"),
+            ("adapt", "priors_adapt"),
+            ("both", "ignore_colors_and_priors"),
+        )
+    },
+    "eros2-period": ("eros2", "period", "fraction"),
+    "eros2-class": ("eros2", "class", "text"),
+    "eros2-subclass": ("eros2", "subclass", "text"),
+    "eros2-prob": ("eros2", "class_prob", "fraction2"),
+    "eros2-baseline-class": ("eros2", "baseline.class", "text"),
 }
 #: The feature baseline against the CNN, measured in one run (``baseline_vs_cnn.py``).
 BASELINE_FILE = "baseline-vs-cnn.json"
@@ -113,6 +138,7 @@ CARD_FIGURES: dict[str, tuple[str, str]] = {
     "model-ece": ("metrics.ece_test_calibrated", "fraction"),
     "model-temperature": ("temperature", "fraction"),
     "model-epochs": ("training.epochs_run", "count"),
+    "model-train-minutes": ("recipe.wall_seconds", "minutes"),
 }
 
 

@@ -8,6 +8,12 @@
   g and r): the predicted class against the catalog label (Cepheids count as right for
   any Cepheid class, as the label does not tell classical from type II).
 
+* **EROS-2 LMC Cepheid** (``--data eros2``; the one EROS-2 light curve the UPSILoN
+  package ships, lm0010n22323, ``shared/data/lightcurves/upsilon_eros2_cepheid_example``):
+  a Cepheid in EROS's broad blue and red bands (B_E, R_E, taken as g and r), 584
+  points in each over 6.7 years, classified with the period the search finds (the
+  source gives none): the class, and whether it is a Cepheid.
+
 The catalog periods are given to the classifier, so this measures the classifier, not
 the period search; ``--search-periods`` instead lets `classify` find the periods (as it
 does when given none), which measures the whole chain, and also reports how many
@@ -41,10 +47,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
-from period_recovery_s82 import load_s82, recovered, recovery, s82_folder
+from period_recovery_s82 import lightcurve_folder, load_s82, recovered, recovery, s82_folder
 
 import tvs_classifier
-from tvs_classifier import classify, load_classifier
+from tvs_classifier import LightCurves, classify, load_classifier
 from tvs_classifier.datasets import load_alerce_ztf_sample
 
 #: Main classes counted as right for each ZTF label.
@@ -63,6 +69,12 @@ DATA = {
         "name": "SDSS Stripe 82 RR Lyrae (ugriz)",
         "source": "shared/data/lightcurves/sesar2010_s82_dev",
         "citation": "Sesar et al. 2010, ApJ 708, 717",
+    },
+    "eros2": {
+        "name": "EROS-2 LMC Cepheid lm0010n22323 (B_E, R_E taken as LSST g, r)",
+        "source": "shared/data/lightcurves/upsilon_eros2_cepheid_example (from UPSILoN 1.2.10)",
+        "citation": "Kim & Bailer-Jones 2016, A&A 587, A18; EROS-2 (Tisserand et al. 2007, "
+        "A&A 469, 387)",
     },
     "ztf": {
         "name": "ALeRCE ZTF periodic sample (ztf_g, ztf_r taken as LSST g, r)",
@@ -176,6 +188,52 @@ def ztf(classifier, search: bool = False, baseline=None) -> dict:
     return out
 
 
+def eros2_light_curve(folder: Path) -> LightCurves:
+    """The EROS-2 light curve as LSST g (B_E) and r (R_E); EROS's 99.999 dropped on reading."""
+    columns = ["time", "R", "R_err", "B", "B_err"]
+    table = pd.read_csv(folder / "lm0010n22323.time", sep=r"\s+", comment="#", names=columns)
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "object_id": "lm0010n22323",
+                    "mjd": table["time"],
+                    "band": band,
+                    "mag": table[name],
+                    "mag_err": table[f"{name}_err"],
+                }
+            )
+            for band, name in (("g", "B"), ("r", "R"))
+        ],
+        ignore_index=True,
+    )
+    return LightCurves.from_table(long)
+
+
+def eros2(folder: Path, classifier, baseline=None) -> dict:
+    """The class of the EROS-2 Cepheid, given the period the search finds."""
+    light_curves = eros2_light_curve(folder)
+    row = classify(light_curves, classifier=classifier, progress=False).iloc[0]
+    out = {
+        "n_points": {
+            band: int(n) for band, n in light_curves.table["band"].value_counts().items()
+        },
+        "period": float(row["period"]),
+        "class": str(row["class"]),
+        "subclass": str(row["subclass"]),
+        "class_prob": round(float(row["class_prob"]), 4),
+        "flags": str(row["flags"]),
+        "right": bool(row["class"] in ZTF_LABELS["Ceph"]),
+    }
+    if baseline is not None:
+        other = baseline.classify(light_curves, [row["period"]], progress=False).iloc[0]
+        out["baseline"] = {
+            "class": str(other["class"]),
+            "right": bool(other["class"] in ZTF_LABELS["Ceph"]),
+        }
+    return out
+
+
 def versions() -> dict[str, str]:
     """Versions of what the figures depend on (also for the other validation scripts)."""
     import keras
@@ -222,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         if folder is None:
             return 1
         results = stripe82(folder, classifier, args.search_periods, baseline)
+    elif args.data == "eros2":
+        folder = lightcurve_folder("upsilon_eros2_cepheid_example")
+        if folder is None:
+            return 1
+        results = eros2(folder, classifier, baseline)
     else:
         results = ztf(classifier, args.search_periods, baseline)
     command = f"python {SCRIPT} --data {args.data}"
@@ -239,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         "model_version": classifier.version,
         "tvs_classifier_version": tvs_classifier.__version__,
         "data": DATA[args.data],
-        "periods": "searched" if args.search_periods else "catalog",
+        "periods": "searched" if args.search_periods or args.data == "eros2" else "catalog",
         "command": command,
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "versions": versions(),

@@ -29,14 +29,19 @@ from tvs_classifier.io.readers import read_light_curve_files
 SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
 
 
-def s82_folder() -> Path | None:
-    """The Stripe 82 folder of the shared data (``SHARED_DATA_DIR``); None, said, if absent."""
+def lightcurve_folder(name: str) -> Path | None:
+    """A light-curve folder of the shared data (``SHARED_DATA_DIR``); None, said, if absent."""
     root = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).parents[4] / "shared" / "data"))
-    folder = root / "lightcurves" / "sesar2010_s82_dev"
+    folder = root / "lightcurves" / name
     if not folder.is_dir():
-        print(f"no Stripe 82 data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
+        print(f"no {name} data at {folder}: set SHARED_DATA_DIR", file=sys.stderr)
         return None
     return folder
+
+
+def s82_folder() -> Path | None:
+    """The Stripe 82 folder of the shared data; None, said, if absent."""
+    return lightcurve_folder("sesar2010_s82_dev")
 
 
 def load_s82(folder: Path, every: int = 1):

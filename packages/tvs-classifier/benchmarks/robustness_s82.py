@@ -13,6 +13,17 @@ also reports how many injected points are flagged (recall of the flagging), how 
 points of the clean light curves are flagged (false flags), and the mean
 ``n_outliers`` of `classify`.
 
+A third condition, ``old_survey``, makes the light curves look like those of a
+two-band photographic-era or early CCD survey of the Magellanic Clouds: Gaussian noise
+is added to every point so that its error becomes ``--old-errors`` (default 0.14 mag
+in g, 0.19 mag in r: the median errors of such a survey at 19 mag), g is made redder
+by ``--g-shift`` (default 0.35 mag: a broad blue band mapped to g gives RR Lyrae a
+blue - red color 0.3-0.4 mag redder than LSST g - r), and the same outliers are
+injected. It is classified as it is, with ``ignore_colors=True``, with the
+``ogle3-lmc`` class priors, with ``priors="adapt"``, and with colors ignored and the
+``ogle3-lmc`` priors (`tvs_classifier.classify`, `OPTIONS`), so that the options a user of
+such data has are measured side by side; so are the clean light curves.
+
 Not a timing, so not named ``bench_*.py``; a minute or two. From the repository root::
 
     SHARED_DATA_DIR=../shared/data python packages/tvs-classifier/benchmarks/robustness_s82.py \
@@ -32,6 +43,15 @@ from period_recovery_s82 import load_s82, s82_folder
 import tvs_classifier
 from tvs_classifier import LightCurves, classify, load_classifier
 from tvs_classifier.simulation.noise import add_outliers
+
+#: The options of `classify` compared on the clean and the ``old_survey`` light curves.
+OPTIONS = {
+    "as_is": {},
+    "ignore_colors": {"ignore_colors": True},
+    "priors_ogle3_lmc": {"priors": "ogle3-lmc"},
+    "priors_adapt": {"priors": "adapt"},
+    "ignore_colors_and_priors": {"ignore_colors": True, "priors": "ogle3-lmc"},
+}
 
 #: The bands kept: a two-band survey, as many real ones are.
 BANDS = ("g", "r")
@@ -61,9 +81,28 @@ def with_outliers(
     return LightCurves(table.assign(mag=mag), light_curves.report), moved
 
 
-def rrl_recall(light_curves: LightCurves, periods, classifier) -> tuple[float, dict, float]:
-    """RR Lyrae recall, the predicted classes, and the mean ``n_outliers`` (NaN if none)."""
-    result = classify(light_curves, periods, classifier=classifier, progress=False)
+def as_old_survey(
+    light_curves: LightCurves, errors: dict[str, float], g_shift: float, seed: int
+) -> LightCurves:
+    """The light curves with the errors of an older survey and a redder g (see above)."""
+    table = light_curves.table
+    band = table["band"].to_numpy()
+    error = table["mag_err"].to_numpy()
+    target = np.array([errors[b] for b in band])
+    extra = np.sqrt(np.clip(target**2 - error**2, 0.0, None))
+    rng = np.random.default_rng([seed, 82])
+    mag = table["mag"].to_numpy() + rng.normal(0.0, extra) + np.where(band == "g", g_shift, 0.0)
+    return LightCurves(table.assign(mag=mag, mag_err=np.hypot(error, extra)), light_curves.report)
+
+
+def rrl_recall(
+    light_curves: LightCurves, periods, classifier, **options
+) -> tuple[float, dict, float]:
+    """RR Lyrae recall, the predicted classes, and the mean ``n_outliers`` (NaN if none).
+
+    ``options`` go to `tvs_classifier.classify` (e.g. ``ignore_colors``, ``priors``).
+    """
+    result = classify(light_curves, periods, classifier=classifier, progress=False, **options)
     counts = {str(k): int(v) for k, v in result["class"].value_counts().items()}
     n_outliers = result["n_outliers"].mean() if "n_outliers" in result else np.nan
     return float((result["class"] == "RRL").mean()), counts, float(n_outliers)
@@ -84,6 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fraction", type=float, default=0.03, help="outlier probability")
     parser.add_argument("--offsets", type=float, nargs=2, default=(1.0, 5.0), metavar="MAG")
     parser.add_argument("--repeats", type=int, default=3, help="injections (seeds 0, 1, ...)")
+    parser.add_argument(
+        "--old-errors",
+        type=float,
+        nargs=2,
+        default=(0.14, 0.19),
+        metavar="MAG",
+        help="g and r errors of the old_survey condition",
+    )
+    parser.add_argument(
+        "--g-shift", type=float, default=0.35, help="how much redder g is in old_survey (mag)"
+    )
     parser.add_argument("--json", type=Path, help="write the result as JSON here")
     args = parser.parse_args(argv)
     folder = s82_folder()
@@ -95,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     periods = published["Per"]
 
     clean_recall, clean_classes, clean_n_outliers = rrl_recall(light_curves, periods, classifier)
+    clean_options = {
+        name: rrl_recall(light_curves, periods, classifier, **options)[0]
+        for name, options in OPTIONS.items()
+    }
     clean_flags = flagged(light_curves, periods)
     runs = []
     for seed in range(args.repeats):
@@ -113,6 +167,20 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     recalls = [run["rr_lyrae_recall"] for run in runs]
+    errors = dict(zip(BANDS, args.old_errors, strict=True))
+    old_runs = {name: [] for name in OPTIONS}
+    for seed in range(args.repeats):
+        old = as_old_survey(light_curves, errors, args.g_shift, seed)
+        old, _ = with_outliers(old, args.fraction, tuple(args.offsets), seed)
+        for name, options in OPTIONS.items():
+            recall, classes, _ = rrl_recall(old, periods, classifier, **options)
+            old_runs[name].append(
+                {"seed": seed, "rr_lyrae_recall": recall, "predicted_classes": classes}
+            )
+    old_recall = {
+        name: float(np.mean([run["rr_lyrae_recall"] for run in runs_]))
+        for name, runs_ in old_runs.items()
+    }
     results = {
         "n_stars": len(light_curves),
         "n_points": int(light_curves.n_points.sum()),
@@ -121,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             "predicted_classes": clean_classes,
             "flagged_points": None if clean_flags is None else float(clean_flags.mean()),
             "mean_n_outliers": None if np.isnan(clean_n_outliers) else clean_n_outliers,
+            "rr_lyrae_recall_by_option": clean_options,
         },
         "with_outliers": {
             "fraction": args.fraction,
@@ -130,12 +199,25 @@ def main(argv: list[str] | None = None) -> int:
             "rr_lyrae_recall_max": float(np.max(recalls)),
             "runs": runs,
         },
+        "old_survey": {
+            "errors_mag": errors,
+            "g_shift_mag": args.g_shift,
+            "fraction": args.fraction,
+            "offsets_mag": list(args.offsets),
+            "rr_lyrae_recall_mean": old_recall,
+            "runs": old_runs,
+        },
     }
     print(
         f"Stripe 82 RR Lyrae, g and r, catalogue periods, model {classifier.version}: "
         f"recall {clean_recall:.3f} clean; {np.mean(recalls):.3f} "
         f"({np.min(recalls):.3f}-{np.max(recalls):.3f}) with {args.fraction:.0%} outliers of "
         f"{args.offsets[0]:g}-{args.offsets[1]:g} mag over {args.repeats} injections"
+    )
+    print(
+        f"as an old two-band survey (errors g {errors['g']:g}, r {errors['r']:g} mag, g "
+        f"{args.g_shift:+g} mag, {args.fraction:.0%} outliers): "
+        + ", ".join(f"{name} {value:.3f}" for name, value in old_recall.items())
     )
     if clean_flags is not None:
         print(

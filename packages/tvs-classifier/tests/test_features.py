@@ -35,9 +35,18 @@ def test_feature_matrix_masks_missing_values(table):
     feats = compute_features(LightCurves.from_table(table), [0.5, 1.0, 2.0], bands=("g", "i"))
     matrix, names = feature_matrix(feats)
     assert matrix.dtype == np.float32
-    assert not any(name.startswith("mean_") for name in names)
+    assert not any(name.startswith(("mean_", "n_")) for name in names)  # survey, not star
     assert names[:2] == ["log10_period", "has_log10_period"]
     column = names.index("amp_i")
     assert (matrix[:, column] == 0).all()
     assert (matrix[:, column + 1] == 0).all()
     assert np.isfinite(matrix).all()
+
+
+def test_feature_matrix_takes_the_columns_a_model_was_given(table):
+    feats = compute_features(LightCurves.from_table(table), [0.5, 1.0, 2.0], bands=("g", "i"))
+    matrix, names = feature_matrix(feats, ["n_g", "amp_g"])  # e.g. an older model's
+    assert names == ["n_g", "has_n_g", "amp_g", "has_amp_g"]
+    np.testing.assert_array_equal(matrix[:, 0], feats["n_g"].to_numpy(np.float32))
+    with pytest.raises(KeyError):
+        feature_matrix(feats, ["n_y"])

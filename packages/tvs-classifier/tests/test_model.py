@@ -116,8 +116,43 @@ def test_model_inputs_mask_missing_bands(make_table):
     assert known["has_amp_g"] == 1
     assert known["has_amp_r"] == 0
     assert known["amp_r"] == 0
-    assert known["n_r"] == 0
     assert known["has_color_g_r"] == 0
+
+
+def test_thinning_keeps_at_most_the_cap_evenly_in_time(make_table):
+    from tvs_classifier import LightCurves
+    from tvs_classifier.classifier.inputs import thinned_rows
+
+    table, _ = make_table(n_objects=2, bands=("g", "r"))
+    lcs = LightCurves.from_table(table)
+    counts = lcs.table.groupby(["object_id", "band"]).size()
+    cap = int(counts.min()) - 3
+    keep = thinned_rows(lcs, cap)
+    kept = lcs.table[keep]
+    assert (kept.groupby(["object_id", "band"]).size() == cap).all()
+    for _, group in lcs.table.groupby(["object_id", "band"]):
+        chosen = keep[group.index]
+        # evenly spread: gaps between kept ranks differ by at most one
+        gaps = np.diff(np.flatnonzero(chosen))
+        assert gaps.max() - gaps.min() <= 1
+        assert chosen[-1]  # the last point stays, the span is covered
+    assert thinned_rows(lcs, int(counts.max())).all()  # nothing to thin
+    with pytest.raises(ValueError, match="max_points"):
+        thinned_rows(lcs, 0)
+
+
+def test_model_inputs_of_a_dense_light_curve_are_those_of_its_thinned_points(make_table):
+    from tvs_classifier import LightCurves
+    from tvs_classifier.classifier.inputs import model_inputs, thinned_rows
+
+    table, periods = make_table(n_objects=1, bands=("g",))
+    lcs = LightCurves.from_table(table)
+    cap = len(table) // 2
+    thin = LightCurves(lcs.table[thinned_rows(lcs, cap)].reset_index(drop=True), lcs.report)
+    dense = model_inputs(lcs, periods, bands=("g",), height=8, width=16, max_points=cap)
+    sparse = model_inputs(thin, periods, bands=("g",), height=8, width=16)
+    np.testing.assert_array_equal(dense[0], sparse[0])
+    np.testing.assert_array_equal(dense[1], sparse[1])
 
 
 def test_standardization_ignores_unknown_values():
@@ -144,7 +179,7 @@ def test_untrained_classifier_sums_subclasses_into_classes():
     )
     assert clf.classes == ("RRL", "ECL")
     assert clf.version == "untrained"
-    probs = clf.predict_proba(np.zeros((3, 8, 16, 2), "float32"), np.zeros((3, 12), "float32"))
+    probs = clf.predict_proba(np.zeros((3, 8, 16, 2), "float32"), np.zeros((3, 8), "float32"))
     assert probs.shape == (3, 3)
     np.testing.assert_allclose(clf.class_probabilities(probs).sum(axis=1), 1.0, atol=1e-6)
     np.testing.assert_allclose(clf.class_probabilities(probs)[:, 0], probs[:, :2].sum(axis=1))

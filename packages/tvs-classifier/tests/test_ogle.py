@@ -13,6 +13,7 @@ COUNTS = {
     "ACep_1O": 21,
     "T2Cep": 203,
     "DSct": 2696,
+    "DSct_multi": 92,
     "ECL": 26121,
 }
 
@@ -22,7 +23,7 @@ def test_tables_have_their_rows_and_valid_periods(kind):
     table = load_ogle3(kind)
     assert len(table) == COUNTS[kind]
     assert table["object"].is_unique
-    assert table["period"].gt(0).all()
+    assert table["period" if "period" in table else "period_1"].gt(0).all()
     assert table["I"].between(10, 23).all()
 
 
@@ -44,6 +45,23 @@ def test_ecl_columns_and_subtypes():
         0.337,
         0.092,
     )
+
+
+def test_multimode_delta_scuti_rows_are_the_stars_lines():
+    table = load_ogle3("DSct_multi")
+    star = table.set_index("object").loc["OGLE-LMC-DSCT-0048"]  # the file's first star
+    assert (star["I"], star["V"]) == (14.258, 14.716)
+    assert (star["period_1"], star["A_1"], star["term_1"]) == (0.078967356, 0.094, "F")
+    assert (star["period_3"], star["A_3"], star["term_3"]) == (0.061827407, 0.025, "1O")
+    assert star["term_2"] == "=1/(P1/2)"
+    assert star["period_8"] == 0.109255418
+    n_terms = table.filter(like="period_").notna().sum(axis=1)
+    assert n_terms.value_counts().to_dict() == {2: 68, 3: 18, 4: 3, 5: 1, 6: 1, 8: 1}
+    # the first line is the strongest term (two stars: within 0.002 mag of it)
+    amplitudes = table.filter(regex=r"^A_").to_numpy()
+    shortfall = np.nanmax(amplitudes, axis=1) - amplitudes[:, 0]
+    assert np.count_nonzero(shortfall > 0) == 2
+    assert shortfall.max() <= 0.002 + 1e-12
 
 
 def test_pulsator_columns():

@@ -93,6 +93,13 @@ def test_presets_name_only_subclasses_of_the_default_model_and_cite_a_source():
         assert resolve_priors(name, default).sum() == pytest.approx(1.0)
 
 
+def test_a_preset_leaves_out_the_subclasses_a_model_lacks(small):
+    counts = PRESETS["ogle3-lmc"]  # RRab, RRc, ED of `small` (no constant stars in it)
+    total = counts["RRab"] + counts["RRc"] + counts["ED"]
+    expected = [counts["RRab"] / total, counts["RRc"] / total, counts["ED"] / total, 0.0]
+    np.testing.assert_allclose(resolve_priors("ogle3-lmc", small), expected, rtol=1e-12)
+
+
 @pytest.fixture(scope="module")
 def ztf():
     light_curves, labels = load_alerce_ztf_sample()

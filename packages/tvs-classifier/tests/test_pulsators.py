@@ -42,6 +42,7 @@ MAIN = {
     "ACEP_F": "ACEP",
     "ACEP_1O": "ACEP",
     "DSCT": "DSCT",
+    "DSCT_MM": "DSCT",
 }
 # Published period ranges in days (OGLE-III LMC catalogs; Cepheids: the model's).
 PERIODS = {
@@ -55,6 +56,7 @@ PERIODS = {
     "ACEP_F": (0.6, 2.5),
     "ACEP_1O": (0.35, 1.3),
     "DSCT": (0.03, 0.3),
+    "DSCT_MM": (0.04, 0.45),
 }
 # Catalog-driven subclasses: the table and subtype their periods come from.
 CATALOG = {
@@ -202,6 +204,35 @@ def test_rrd_is_two_modes_with_the_catalog_periods(drawn):
     np.testing.assert_allclose(design @ solution, curve, atol=1e-9)  # exactly two modes
     assert np.hypot(*solution[1:3]) > 0.01
     assert np.hypot(*solution[7:9]) > 0.01
+
+
+def test_multimode_delta_scuti_is_the_sum_of_the_catalog_terms(drawn):
+    stars = drawn["DSCT_MM"]
+    table = load_ogle3("DSct_multi").set_index("object").loc[stars.labels["ogle_id"]]
+    n_terms = table.filter(like="period_").notna().sum(axis=1).to_numpy()
+    np.testing.assert_array_equal(stars.labels["n_terms"], n_terms)
+    assert n_terms.min() >= 2
+    assert n_terms.max() <= 8
+    scale = stars.period / table["period_1"].to_numpy()  # the smoothing's shift
+    assert np.all(np.abs(np.log10(scale)) > 0)  # no exact copies
+    time = np.random.default_rng(0).uniform(0, 1000, 800)
+    ratios = rrlyrae.sesar_amplitude_ratios("F")
+    for star in np.flatnonzero(n_terms >= 3)[:5]:
+        row = table.iloc[star]
+        periods = [row[f"period_{k}"] * scale[star] for k in range(1, n_terms[star] + 1)]
+        curve = stars.variation(np.full(800, star), time, np.full(800, 2))
+        columns = [np.ones(800)]
+        for period in periods:
+            columns += [np.cos(2 * np.pi * time / period), np.sin(2 * np.pi * time / period)]
+        design = np.stack(columns, axis=1)
+        solution, *_ = np.linalg.lstsq(design, curve, rcond=None)
+        np.testing.assert_allclose(design @ solution, curve, atol=1e-9)  # only these terms
+        semi = np.hypot(solution[1::2], solution[2::2])
+        # the listed amplitudes are semi-amplitudes, in the catalog's ratios, scaled to r
+        listed = np.array([row[f"A_{k}"] for k in range(1, n_terms[star] + 1)])
+        np.testing.assert_allclose(semi / semi[0], listed / listed[0], rtol=1e-6)
+        at_i = semi[0] / ratios[2]
+        assert abs(np.log10(at_i / listed[0])) < 0.3  # the smoothing's amplitude shift
 
 
 def test_rv_tau_minima_alternate(drawn):

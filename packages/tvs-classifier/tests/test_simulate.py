@@ -136,11 +136,23 @@ def test_scatter_of_constant_stars_matches_errors():
         ({"n": 3, "years": 0}, "years"),
         ({"n": 3, "years": 0.01}, "no visits"),
         ({"n": 3, "r_mag_range": (20, 18)}, "r_mag_range"),
+        ({"n": 3, "visits": {"g": 100, "V": 100}}, "not LSST bands"),
+        ({"n": 3, "visits": {"g": -1}}, ">= 0"),
+        ({"n": 3, "visits": {"g": 0, "r": 0}}, "no visits"),
     ],
 )
 def test_bad_input_raises(kwargs, match):
     with pytest.raises(ValueError, match=match):
         simulate(**kwargs)
+
+
+def test_other_numbers_of_visits():
+    lcs, _ = simulate(3, ["RRab"], seed=2, years=2.5, visits={"g": 570, "r": 570})
+    counts = lcs.table.groupby(["object_id", "band"]).size().unstack()
+    assert list(counts.columns) == ["g", "r"]  # bands without visits are not observed
+    expected = n_visits(2.5, {"g": 570, "r": 570})
+    assert (counts == expected["g"]).all().all()
+    assert expected["g"] == 120  # a two-band survey's 120 points per band in 2.5 years
 
 
 def test_classes_listed():

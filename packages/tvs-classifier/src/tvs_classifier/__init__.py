@@ -14,7 +14,7 @@ core (this folder)
     TAP (`~tvs_classifier.io.rubin`), labelled training tables
     (`~tvs_classifier.io.labelled`).
 `tvs_classifier.simulation`
-    synthetic labelled LSST light curves of eighteen subclasses, and augmentation.
+    synthetic labelled LSST light curves of nineteen subclasses, and augmentation.
 `tvs_classifier.classifier`
     the Keras 3 network, its inputs, training, calibration, evaluation, the trained
     classifier saved and loaded, classification and training-set cross-matching.

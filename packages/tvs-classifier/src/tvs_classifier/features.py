@@ -30,7 +30,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -140,22 +140,36 @@ def compute_features(
     return frame
 
 
-def feature_matrix(features: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def feature_matrix(
+    features: pd.DataFrame, columns: Sequence[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
     """Model input from `compute_features`: values with NaN set to 0, plus their masks.
 
-    Mean magnitudes are left out (they depend on distance, not on class); each other
-    column is followed by a ``has_<column>`` column that is 1 where the value was
-    known, so the network can tell "0" from "missing".
+    Mean magnitudes are left out (they depend on distance, not on class), and so are
+    the numbers of points (they describe the survey, not the star: a network given
+    them learns LSST's numbers of visits, exactly 80 in g and 184 in r over ten
+    years, and fails on a survey with 120 or 600 points per band). Each other column
+    is followed by a ``has_<column>`` column that is 1 where the value was known, so
+    the network can tell "0" from "missing".
 
     Parameters
     ----------
     features : pandas.DataFrame
         Output of `compute_features`.
+    columns : sequence of str, optional
+        The columns of ``features`` to use, in order (e.g. those a trained model was
+        given: models trained before the numbers of points were left out used them);
+        default: all but the mean magnitudes and the numbers of points.
 
     Returns
     -------
     matrix : ndarray of float32, shape (n_objects, n_columns)
     names : list of str
+
+    Raises
+    ------
+    KeyError
+        For a name of ``columns`` that ``features`` lacks.
 
     Examples
     --------
@@ -166,7 +180,9 @@ def feature_matrix(features: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     >>> matrix.astype(float).round(3).tolist()
     [[-0.301, 1.0, 0.0, 0.0]]
     """
-    used = [name for name in features.columns if not name.startswith("mean_")]
+    if columns is None:
+        columns = [name for name in features.columns if not name.startswith(("mean_", "n_"))]
+    used = list(columns)
     values = features[used].to_numpy(dtype=np.float64)
     known = np.isfinite(values)
     matrix = np.empty((values.shape[0], 2 * len(used)), dtype=np.float32)

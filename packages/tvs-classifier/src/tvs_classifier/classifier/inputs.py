@@ -3,7 +3,9 @@
 `model_inputs` draws the phase-folded images (`tvs_classifier.images.render_images`)
 and computes the numeric features (`tvs_classifier.features.feature_matrix`) of every
 object, both with the same gross outliers (`tvs_classifier.outliers.flag_outliers`)
-left out of their scales; `fit_standardization` and `standardize` scale the features by the training
+left out of their scales, and both from at most `MAX_POINTS_PER_BAND` points per band
+(`thinned_rows`: a denser band, of a survey such as OGLE, EROS or ZTF, would fill an
+image more than any light curve the network learned from); `fit_standardization` and `standardize` scale the features by the training
 split's mean and standard deviation, keeping unknown values (a band without points)
 at zero with their "has value" flag.
 
@@ -28,7 +30,55 @@ from ..images import render_images
 from ..lightcurves import LightCurves
 from ..outliers import flag_outliers
 
-__all__ = ["fit_standardization", "model_inputs", "standardize"]
+__all__ = [
+    "MAX_POINTS_PER_BAND",
+    "fit_standardization",
+    "model_inputs",
+    "standardize",
+    "thinned_rows",
+]
+
+#: Most points per band the network is shown: LSST's ten years give at most 184.
+MAX_POINTS_PER_BAND = 200
+
+
+def thinned_rows(light_curves: LightCurves, max_points: int = MAX_POINTS_PER_BAND) -> np.ndarray:
+    """Which rows to keep so that no band of an object has more than ``max_points``.
+
+    A denser band keeps ``max_points`` of its points, evenly spread over them in time
+    order (each point stands for the same share of the band's points), so that the
+    whole time span and every part of the phase stay covered; sparser bands keep all.
+
+    Parameters
+    ----------
+    light_curves : LightCurves
+        Validated light curves (sorted by object and time).
+    max_points : int
+        Most points per object and band (>= 1).
+
+    Returns
+    -------
+    ndarray of bool, shape (n_rows,)
+        True for the rows kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"object_id": 1, "mjd": np.arange(10.0), "band": "g", "mag": 17.0, "mag_err": 0.1}
+    ... )
+    >>> np.flatnonzero(thinned_rows(LightCurves.from_table(table), 4)).tolist()
+    [2, 4, 7, 9]
+    """
+    if max_points < 1:
+        raise ValueError(f"max_points must be >= 1, not {max_points}")
+    table = light_curves.table
+    group = [light_curves.object_index, table["band"].to_numpy()]
+    rank = table.groupby(group, sort=False).cumcount().to_numpy()
+    count = table.groupby(group, sort=False)["mjd"].transform("size").to_numpy()
+    # Row r of c is kept when floor((r + 1) m / c) steps up: exactly m of c, evenly.
+    step = (rank + 1) * max_points // count - rank * max_points // count
+    return (count <= max_points) | (step > 0)
 
 
 def model_inputs(
@@ -40,6 +90,8 @@ def model_inputs(
     width: int = 64,
     ignore_colors: Sequence[str] = (),
     outliers: np.ndarray | None = None,
+    columns: Sequence[str] | None = None,
+    max_points: int = MAX_POINTS_PER_BAND,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Images and the raw numeric-feature matrix of every object.
 
@@ -61,6 +113,11 @@ def model_inputs(
         The gross outliers of every row (`tvs_classifier.outliers.flag_outliers` for
         these light curves, periods and bands), where the caller has them already;
         found here otherwise.
+    columns : sequence of str, optional
+        Feature columns to use (`tvs_classifier.features.feature_matrix`); default its
+        own choice.
+    max_points : int
+        Most points per band drawn and measured (`thinned_rows`).
 
     Returns
     -------
@@ -81,7 +138,7 @@ def model_inputs(
     ...     LightCurves.from_table(table), [0.7], bands=("g", "r"), height=8, width=16
     ... )
     >>> images.shape, features.shape, names[:2]
-    ((1, 8, 16, 2), (1, 12), ['log10_period', 'has_log10_period'])
+    ((1, 8, 16, 2), (1, 8), ['log10_period', 'has_log10_period'])
     """
     bands = tuple(bands)
     period = aligned_periods(light_curves, periods)
@@ -89,13 +146,18 @@ def model_inputs(
     if outliers is None:
         in_bands = light_curves.table["band"].isin(bands).to_numpy()
         outliers = flag_outliers(light_curves, period, bands=bands) if in_bands.any() else False
+    keep = thinned_rows(light_curves, max_points)
+    if not keep.all():
+        table = light_curves.table[keep].reset_index(drop=True)
+        light_curves = LightCurves(table, light_curves.report)
+        outliers = outliers[keep] if isinstance(outliers, np.ndarray) else outliers
     images = render_images(
         light_curves, period, bands=bands, height=height, width=width, outliers=outliers
     )
     features = compute_features(light_curves, period, bands=bands, outliers=outliers)
     if ignore_colors:
         features = without_colors(features, ignore_colors)
-    matrix, names = feature_matrix(features)
+    matrix, names = feature_matrix(features, columns)
     return images.images, matrix, names
 
 

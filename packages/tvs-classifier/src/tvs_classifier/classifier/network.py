@@ -49,7 +49,7 @@ _KERNELS = (7, 5, 3)
 def build_model(
     n_classes: int,
     image_shape: tuple[int, int, int] = (32, 64, 6),
-    n_features: int = 36,
+    n_features: int = 24,
     *,
     filters: tuple[int, int, int] = (16, 32, 64),
     image_units: int = 64,
@@ -71,7 +71,7 @@ def build_model(
     n_features : int
         Length of the numeric-feature vector; the default is the width of
         `tvs_classifier.features.feature_matrix` for the six LSST bands (log period,
-        points and amplitude per band, five colors, each with its "has value" flag).
+        amplitude per band, five colors, each with its "has value" flag).
     filters : tuple of three int
         Filters of the 7x7, 5x5 and 3x3 convolution layers.
     image_units, feature_units, head_units : int

@@ -66,7 +66,8 @@ PRESETS: dict[str, dict[str, float]] = {
         "T2CEP_RVTau": 42,
         "ACEP_F": 62,
         "ACEP_1O": 21,
-        "DSCT": 2788,
+        "DSCT": 2696,
+        "DSCT_MM": 92,
         "ED": 16443,
         "ESD": 6502,
         "EC": 1048,
@@ -103,8 +104,8 @@ def training_priors(classifier: TrainedClassifier) -> np.ndarray:
     --------
     >>> from tvs_classifier import load_classifier
     >>> priors = training_priors(load_classifier())
-    >>> priors.shape, bool(np.allclose(priors, 1 / 18))
-    ((18,), True)
+    >>> priors.shape, bool(np.allclose(priors, 1 / 19))
+    ((19,), True)
     """
     card = classifier.card
     names = classifier.subclasses
@@ -125,7 +126,8 @@ def resolve_priors(priors: Mapping[str, float] | str, classifier: TrainedClassif
     ----------
     priors : mapping of str to float, or str
         Frequencies (or counts) by class or by subclass name (not both), or the name of
-        a preset in `PRESETS`. Subclasses not named get prior 0.
+        a preset in `PRESETS` (of which the subclasses the model lacks are left out).
+        Subclasses not named get prior 0.
     classifier : TrainedClassifier
         The classifier whose subclasses and classes the names refer to.
 
@@ -158,7 +160,8 @@ def resolve_priors(priors: Mapping[str, float] | str, classifier: TrainedClassif
                 f"priors={priors!r} is not a preset: use one of {sorted(PRESETS)}, "
                 "'adapt', or a mapping of class frequencies"
             )
-        priors = PRESETS[priors]
+        # A preset serves every model: the subclasses this model lacks are left out.
+        priors = {name: n for name, n in PRESETS[priors].items() if name in subclasses}
     if not isinstance(priors, Mapping) or not priors:
         raise ValueError("priors must be a preset name, 'adapt' or a non-empty mapping")
     names = [str(name) for name in priors]

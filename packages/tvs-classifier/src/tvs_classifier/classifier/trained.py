@@ -20,8 +20,8 @@ The default model ships in ``tvs_classifier/data/model`` (`DEFAULT_MODEL_DIR`).
 Examples
 --------
 >>> clf = load_classifier()  # the default model
->>> clf.version, clf.bands, clf.image_size
-('tvs-cnn-a098c8cd0cb8', ('u', 'g', 'r', 'i', 'z', 'y'), (32, 64))
+>>> clf.version.startswith("tvs-cnn-"), clf.bands, clf.image_size
+(True, ('u', 'g', 'r', 'i', 'z', 'y'), (32, 64))
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ class TrainedClassifier:
         ...     {"a": "A", "b": "B"}, bands=("g", "r"), image_size=(8, 16), filters=(2, 2, 2)
         ... )
         >>> clf.version, len(clf.feature_names)
-        ('untrained', 12)
+        ('untrained', 8)
         """
         keras = import_keras()
 
@@ -332,15 +332,22 @@ class TrainedClassifier:
         outliers where already known (`tvs_classifier.classifier.inputs.model_inputs`).
         """
         height, width = self.image_size
-        images, matrix, names = model_inputs(
-            light_curves,
-            periods,
-            bands=self.bands,
-            height=height,
-            width=width,
-            ignore_colors=ignore_colors,
-            outliers=outliers,
-        )
+        columns = [name for name in self.feature_names if not name.startswith("has_")]
+        try:
+            images, matrix, names = model_inputs(
+                light_curves,
+                periods,
+                bands=self.bands,
+                height=height,
+                width=width,
+                ignore_colors=ignore_colors,
+                outliers=outliers,
+                columns=columns,
+            )
+        except KeyError as error:
+            raise ModelError(
+                f"the model uses features the package does not make: {error}"
+            ) from None
         if names != list(self.feature_names):
             raise ModelError(
                 f"features {names} differ from the model's {list(self.feature_names)}"

@@ -49,7 +49,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -148,6 +148,7 @@ def simulate(
     depth_offset_range: tuple[float, float] | None = None,
     outlier_fraction_range: tuple[float, float] | None = None,
     outlier_offset_range: tuple[float, float] = OUTLIER_OFFSET_RANGE,
+    visits: Mapping[str, int] | None = None,
 ) -> tuple[LightCurves, pd.DataFrame]:
     """Simulate ``n`` labelled LSST light curves.
 
@@ -179,6 +180,11 @@ def simulate(
         ``outlier_offset_range``. None (default): no outliers.
     outlier_offset_range : tuple of float
         Range of the outliers' absolute offsets (mag, log-uniform, random sign).
+    visits : mapping of str to int, optional
+        Ten-year numbers of visits per band (`tvs_classifier.simulation.cadence.n_visits`
+        scales them to ``years``); default LSST's
+        (`tvs_classifier.simulation.cadence.LSST_WFD_VISITS`). Other numbers stand for
+        other surveys' cadences (e.g. 120 points per band in 2.5 years).
 
     Returns
     -------
@@ -198,7 +204,7 @@ def simulate(
     ------
     ValueError
         For a bad ``n``, ``years``, ``r_mag_range``, ``ebv_range``, depth or outlier
-        range, or an unknown class.
+        range, ``visits`` of other bands than LSST's or negative, or an unknown class.
 
     Examples
     --------
@@ -225,7 +231,12 @@ def simulate(
     low, high = (float(value) for value in r_mag_range)
     if not (np.isfinite(low) and np.isfinite(high) and low <= high):
         raise ValueError(f"r_mag_range must be two finite numbers, low <= high: {r_mag_range}")
-    if sum(n_visits(years).values()) == 0:
+    if visits is not None and set(visits) - set(LSST_BANDS):
+        raise ValueError(
+            f"visits names bands {sorted(set(visits) - set(LSST_BANDS))}, not LSST bands "
+            f"{', '.join(LSST_BANDS)}"
+        )
+    if sum(n_visits(years, visits).values()) == 0:
         raise ValueError(f"a survey of {years} years has no visits; use years >= 0.1")
     rng = np.random.default_rng(seed)
     ebv = _draw_reddening(n, rng, ebv_range)
@@ -251,18 +262,18 @@ def simulate(
     colors = redden(colors - colors[:, [LSST_BANDS.index("r")]], ebv)
     mean = colors + rng.uniform(low, high, size=(n, 1))
 
-    visits = pd.concat(
+    schedule = pd.concat(
         [
-            visit_times(min(_CHUNK, n - first), years=years, seed=rng).assign(
+            visit_times(min(_CHUNK, n - first), years=years, seed=rng, visits=visits).assign(
                 position=lambda frame, first=first: frame["position"] + first
             )
             for first in range(0, n, _CHUNK)
         ],
         ignore_index=True,
     )
-    obj = visits["position"].to_numpy()
-    band_index = pd.Categorical(visits["band"], categories=LSST_BANDS).codes.astype(np.int64)
-    time = visits["mjd"].to_numpy() - LSST_START_MJD
+    obj = schedule["position"].to_numpy()
+    band_index = pd.Categorical(schedule["band"], categories=LSST_BANDS).codes.astype(np.int64)
+    time = schedule["mjd"].to_numpy() - LSST_START_MJD
     true_mag = mean[obj, band_index]
     # Each subclass's variation, with the star's index within its own draw.
     rank = np.empty(n, dtype=np.int64)
@@ -290,7 +301,7 @@ def simulate(
     table = pd.DataFrame(
         {
             "object_id": obj,
-            "mjd": visits["mjd"].to_numpy(),
+            "mjd": schedule["mjd"].to_numpy(),
             "band": band,
             "mag": observed,
             "mag_err": error,

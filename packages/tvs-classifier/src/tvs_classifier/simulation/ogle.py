@@ -43,6 +43,7 @@ KINDS: dict[str, str] = {
     "ACep_1O": "first-overtone anomalous Cepheids (acep1O.dat)",
     "T2Cep": "type II Cepheids (t2cep.dat) with subtype BLHer, WVir, pWVir or RVTau",
     "DSct": "single-mode delta Scuti stars (singlemode.dat)",
+    "DSct_multi": "multi-mode delta Scuti stars (multimode.dat), one row per star",
     "ECL": "eclipsing binaries (ecl.dat) with subtype ED, ESD, EC, ... from ident.dat",
 }
 
@@ -62,7 +63,7 @@ def load_ogle3(kind: str) -> pd.DataFrame:
     ----------
     kind : str
         One of `KINDS`: ``"RRd"``, ``"RRc"``, ``"ACep_F"``, ``"ACep_1O"``, ``"T2Cep"``,
-        ``"DSct"``, ``"ECL"``.
+        ``"DSct"``, ``"DSct_multi"``, ``"ECL"``.
 
     Returns
     -------
@@ -75,6 +76,10 @@ def load_ogle3(kind: str) -> pd.DataFrame:
           ``phi21``, ``R31``, ``phi31`` (``DSct``: up to ``phi21``); ``RRd`` gives
           these for the first overtone (listed first by OGLE) and again with suffix
           ``_F`` for the fundamental mode; ``T2Cep`` adds ``subtype``.
+        * ``DSct_multi``: ``object, I, V`` and, for each periodic term ``k = 1 .. 8``
+          in OGLE's order (NaN or empty past the star's last), ``period_k`` (days),
+          ``A_k`` (OGLE's amplitude column, mag) and ``term_k`` (OGLE's label: a mode
+          such as ``F`` or ``1O``, a combination such as ``=1/(1/P1+1/P2)``, or empty).
         * ``ECL``: ``object, period`` (days), ``I, V`` (magnitudes out of eclipse),
           ``depth1, depth2`` (I-band depths of the primary and secondary eclipse, mag),
           ``subtype`` (OGLE's ED, ESD, EC, ED_ESD, ELL_EC, ...).
