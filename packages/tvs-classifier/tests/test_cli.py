@@ -101,7 +101,9 @@ def test_classify_writes_one_row_per_object(tmp_path, capsys, model_dir, suffixe
     assert (out["period_source"] == "given").all()
     assert out["period"].to_numpy() == pytest.approx(labels["period"].to_numpy())
     assert (out["model_version"] == load_classifier(model_dir).version).all()
-    assert "classified 6 of 6 objects" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "classified 6 of 6 objects" in said
+    assert "--priors ogle3-lmc" in said  # the hint, as no priors were given
     assert not list(tmp_path.glob(".*"))
 
 

@@ -144,6 +144,7 @@ def test_command_line_priors(tmp_path, capsys):
     ]
     assert main([*argv, "--priors", "RRL=0.6,ECL=0.3,CEP=0.1"]) == 0
     assert (pd.read_csv(out)["priors"] == "custom").all()
+    assert "note:" not in capsys.readouterr().out  # the priors hint only without priors
     assert main([*argv, "--priors", "nothing"]) == 1
     assert "not a preset" in capsys.readouterr().err
     with pytest.raises(SystemExit):

@@ -267,6 +267,12 @@ def _classify(args: argparse.Namespace) -> int:
         f"classified {len(result) - n_flagged} of {len(result)} objects "
         f"({n_flagged} flagged) with model {classifier.version}; wrote {output}"
     )
+    if args.priors is None:
+        print(
+            "note: the probabilities assume the training mix, every subclass equally common; "
+            "for a catalog of known variables give --priors ogle3-lmc (rare classes such as "
+            "anomalous Cepheids then stay rare)"
+        )
     return 0
 
 
