@@ -144,11 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     light_curves = two_bands(light_curves)
     periods = published["Per"]
 
-    clean_recall, clean_classes, clean_n_outliers = rrl_recall(light_curves, periods, classifier)
-    clean_options = {
-        name: rrl_recall(light_curves, periods, classifier, **options)[0]
+    clean = {
+        name: rrl_recall(light_curves, periods, classifier, **options)
         for name, options in OPTIONS.items()
     }
+    clean_recall, clean_classes, clean_n_outliers = clean["as_is"]
+    clean_options = {name: recall for name, (recall, _, _) in clean.items()}
     clean_flags = flagged(light_curves, periods)
     runs = []
     for seed in range(args.repeats):

@@ -73,9 +73,9 @@ def thinned_rows(light_curves: LightCurves, max_points: int = MAX_POINTS_PER_BAN
     if max_points < 1:
         raise ValueError(f"max_points must be >= 1, not {max_points}")
     table = light_curves.table
-    group = [light_curves.object_index, table["band"].to_numpy()]
-    rank = table.groupby(group, sort=False).cumcount().to_numpy()
-    count = table.groupby(group, sort=False)["mjd"].transform("size").to_numpy()
+    grouped = table.groupby([light_curves.object_index, table["band"].to_numpy()], sort=False)
+    rank = grouped.cumcount().to_numpy()
+    count = grouped["mjd"].transform("size").to_numpy()
     # Row r of c is kept when floor((r + 1) m / c) steps up: exactly m of c, evenly.
     step = (rank + 1) * max_points // count - rank * max_points // count
     return (count <= max_points) | (step > 0)
