@@ -9,11 +9,14 @@ model's 1500 by default so that the run takes minutes), then scores it and the s
 CNN (`tvs_classifier.load_classifier`) on the same data in the same run:
 
 * **simulated, held out**: the same recipe with other seeds (``--test-per-subclass``
-  per subclass); macro recall over the main classes;
+  per subclass); macro recall over the main classes, with the training priors (the
+  set is balanced as the training set is);
 * **Stripe 82 RR Lyrae** (Sesar et al. 2010; ``SHARED_DATA_DIR``): RR Lyrae recall with
   u g r i z, and with g and r only, catalog periods;
 * **ZTF sample** (the 25 ALeRCE light curves bundled with the package; ztf_g, ztf_r
   taken as g, r): right main classes against the catalog labels, catalog periods.
+
+On the real sets both classifiers use `tvs_classifier.classify`'s default priors.
 
 Not a timing (a comparison of classifiers), so not named ``bench_*.py``. From the
 repository root, with tvs-classifier (and scikit-learn) installed::
@@ -95,7 +98,8 @@ def simulated_scores(models, light_curves, labels, periods) -> dict:
     classes = sorted(set(CLASSES.values()))
     out = {}
     for name, model in models.items():
-        predicted = _run(name, model, light_curves, periods)["class"].fillna("none")
+        result = _run(name, model, light_curves, periods, priors="training")
+        predicted = result["class"].fillna("none")
         report = classification_report(truth.to_numpy(), predicted.to_numpy(), [*classes, "none"])
         out[name] = {
             "macro_recall": float(report.loc[classes, "recall"].mean()),

@@ -103,7 +103,7 @@ def test_classify_writes_one_row_per_object(tmp_path, capsys, model_dir, suffixe
     assert (out["model_version"] == load_classifier(model_dir).version).all()
     said = capsys.readouterr().out
     assert "classified 6 of 6 objects" in said
-    assert "--priors ogle3-lmc" in said  # the hint, as no priors were given
+    assert (out["priors"] == "default").all()
     assert not list(tmp_path.glob(".*"))
 
 

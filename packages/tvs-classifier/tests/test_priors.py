@@ -8,6 +8,8 @@ from tvs_classifier import classify, load_classifier
 from tvs_classifier.classifier.priors import (
     PRESET_SOURCES,
     PRESETS,
+    apply_priors,
+    default_priors,
     estimate_priors,
     resolve_priors,
     shift_priors,
@@ -100,6 +102,31 @@ def test_a_preset_leaves_out_the_subclasses_a_model_lacks(small):
     np.testing.assert_allclose(resolve_priors("ogle3-lmc", small), expected, rtol=1e-12)
 
 
+def test_default_keeps_the_non_variables_share_and_the_catalog_proportions(small):
+    counts = PRESETS["ogle3-lmc"]
+    total = counts["RRab"] + counts["RRc"] + counts["ED"]
+    variable = 0.75  # constant had 1 of 4 in training
+    expected = [variable * counts[name] / total for name in ("RRab", "RRc", "ED")] + [0.25]
+    np.testing.assert_allclose(default_priors(small), expected, rtol=1e-12)
+    p = np.array([[0.25, 0.25, 0.25, 0.25], [np.nan] * 4])
+    shifted, used, name = apply_priors(p, small, "default")
+    assert name == "default"
+    np.testing.assert_allclose(shifted[0], expected, rtol=1e-12)  # flat evidence
+    assert np.isnan(shifted[1]).all()
+    for no_change in (None, "training"):
+        same, used, name = apply_priors(p, small, no_change)
+        assert name == "training"
+        assert same is p
+        np.testing.assert_allclose(used, 0.25)
+
+
+def test_default_of_a_model_the_catalog_does_not_cover_is_its_training_mix():
+    other = TrainedClassifier.untrained(
+        {"A": "X", "B": "Y"}, bands=("g",), image_size=(8, 16), filters=(2, 2, 2)
+    )
+    np.testing.assert_allclose(default_priors(other), [0.5, 0.5])
+
+
 @pytest.fixture(scope="module")
 def ztf():
     light_curves, labels = load_alerce_ztf_sample()
@@ -109,8 +136,11 @@ def ztf():
 def test_classify_with_a_preset_and_with_adapt(ztf):
     light_curves, periods = ztf
     kwargs = {"band_map": {"ztf_g": "g", "ztf_r": "r"}, "progress": False}
-    plain = classify(light_curves, periods, **kwargs)
+    plain = classify(light_curves, periods, priors="training", **kwargs)
     assert (plain["priors"] == "training").all()
+    default = classify(light_curves, periods, **kwargs)
+    assert (default["priors"] == "default").all()
+    assert (default["prob_constant"] > 0).all()  # non-variables keep their share
     preset = classify(light_curves, periods, priors="ogle3-lmc", **kwargs)
     assert (preset["priors"] == "ogle3-lmc").all()
     assert (preset["prob_constant"].fillna(0) == 0).all()  # absent from a catalog of variables
@@ -144,7 +174,9 @@ def test_command_line_priors(tmp_path, capsys):
     ]
     assert main([*argv, "--priors", "RRL=0.6,ECL=0.3,CEP=0.1"]) == 0
     assert (pd.read_csv(out)["priors"] == "custom").all()
-    assert "note:" not in capsys.readouterr().out  # the priors hint only without priors
+    assert main(argv) == 0
+    assert (pd.read_csv(out)["priors"] == "default").all()
+    capsys.readouterr()
     assert main([*argv, "--priors", "nothing"]) == 1
     assert "not a preset" in capsys.readouterr().err
     with pytest.raises(SystemExit):

@@ -94,9 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument(
         "--priors",
         type=_priors,
-        default=None,
-        help="class mix of the data: a preset (ogle3-lmc), 'adapt' (estimated from the "
-        "data), or frequencies such as RRL=0.6,ECL=0.3,CEP=0.1 (default: the training mix)",
+        default="default",
+        help="class mix of the data: 'default' (periodic variables as common as in the "
+        "OGLE-III LMC catalog, non-variables as in training), a preset (ogle3-lmc: a "
+        "catalog of known variables), 'adapt' (estimated from the data), 'training' (every "
+        "subclass equally common), or frequencies such as RRL=0.6,ECL=0.3,CEP=0.1",
     )
     classify.add_argument(
         "--ignore-colors",
@@ -131,7 +133,7 @@ def _band_map(text: str) -> dict[str, str]:
 
 
 def _priors(text: str) -> str | dict[str, float]:
-    """``"ogle3-lmc"`` or ``"adapt"`` as they are; ``"RRL=0.6,ECL=0.4"`` as a dict."""
+    """A name (``"default"``, ``"ogle3-lmc"``, ``"adapt"``) as it is; ``"RRL=0.6,ECL=0.4"`` as a dict."""
     if "=" not in text:
         return text.strip()
     try:
@@ -267,12 +269,6 @@ def _classify(args: argparse.Namespace) -> int:
         f"classified {len(result) - n_flagged} of {len(result)} objects "
         f"({n_flagged} flagged) with model {classifier.version}; wrote {output}"
     )
-    if args.priors is None:
-        print(
-            "note: the probabilities assume the training mix, every subclass equally common; "
-            "for a catalog of known variables give --priors ogle3-lmc (rare classes such as "
-            "anomalous Cepheids then stay rare)"
-        )
     return 0
 
 

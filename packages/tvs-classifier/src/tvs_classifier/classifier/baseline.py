@@ -54,6 +54,7 @@ from ..lightcurves import LightCurveError, LightCurves, as_light_curves
 from ..periods import find_periods
 from .classify import MIN_POINTS, probability_frame
 from .evaluation import classification_report, confusion_matrix
+from .priors import DEFAULT_PRIORS, apply_priors
 from .training import balanced_weights, check_labels, stratified_split, training_periods
 
 __all__ = [
@@ -204,6 +205,7 @@ class BaselineClassifier:
         periods: object = None,
         *,
         band_map: Mapping[str, str] | None = None,
+        priors: Mapping[str, float] | str | None = DEFAULT_PRIORS,
         progress: bool = True,
     ) -> pd.DataFrame:
         """Classify every object, with the output columns of `tvs_classifier.classify`.
@@ -219,6 +221,9 @@ class BaselineClassifier:
         band_map : mapping of str to str, optional
             Renames of the light curves' bands to the classifier's (e.g.
             ``{"ztf_g": "g", "ztf_r": "r"}``).
+        priors : mapping of str to float, str, optional
+            The class mix of the data, as `tvs_classifier.classify` takes it (the same
+            ``"default"``), so that the two classifiers are compared on equal terms.
         progress : bool
             Show the period search's progress bar.
 
@@ -228,7 +233,7 @@ class BaselineClassifier:
             One row per object, in input order: ``object_id``, ``prob_<subclass>``,
             ``prob_<class>`` (named as `tvs_classifier.classify` names them),
             ``subclass, subclass_prob, class, class_prob, period, period_source,
-            n_points, model_version``. Objects with fewer than
+            n_points, priors, model_version``. Objects with fewer than
             `tvs_classifier.classifier.classify.MIN_POINTS` points in the
             classifier's bands, or without a period, get NaN probabilities and no class.
 
@@ -276,6 +281,7 @@ class BaselineClassifier:
             probabilities[at] = self.predict_proba(
                 baseline_features(part, period[at], bands=self.bands)
             )
+        probabilities, _, priors_name = apply_priors(probabilities, self, priors)
         class_probabilities = self.class_probabilities(probabilities)
         frame: dict[str, object] = {"object_id": light_curves.object_ids}
         frame |= probability_frame(
@@ -284,6 +290,7 @@ class BaselineClassifier:
         frame["period"] = period
         frame["period_source"] = source
         frame["n_points"] = n_points
+        frame["priors"] = priors_name
         frame["model_version"] = self.version
         return pd.DataFrame(frame)
 

@@ -53,7 +53,7 @@ from .._grouped import group_counts, group_index
 from ..lightcurves import LightCurveError, LightCurves, as_light_curves
 from ..outliers import flag_outliers
 from .novelty import novelty_score
-from .priors import estimate_priors, resolve_priors, shift_priors, training_priors
+from .priors import DEFAULT_PRIORS, apply_priors
 from .trained import TrainedClassifier, load_classifier, probability_columns
 
 __all__ = ["MIN_POINTS", "classify", "object_slices", "probability_frame"]
@@ -144,7 +144,7 @@ def classify(
     classifier: TrainedClassifier | None = None,
     bands: Sequence[str] | None = None,
     band_map: Mapping[str, str] | None = None,
-    priors: Mapping[str, float] | str | None = None,
+    priors: Mapping[str, float] | str | None = DEFAULT_PRIORS,
     ignore_colors: Sequence[str] | bool = (),
     batch_size: int = 4096,
     progress: bool = True,
@@ -170,12 +170,16 @@ def classify(
         to classify ZTF data with an LSST model (an approximation: the filters
         differ).
     priors : mapping of str to float, str, optional
-        The class mix of the data, if it is not the training mix: frequencies by class
-        or subclass (e.g. ``{"RRL": 0.6, "ECL": 0.3, "CEP": 0.1}``; names left out are
-        taken as absent), a preset of catalog counts (``"ogle3-lmc"``), or ``"adapt"``
-        to estimate the mix of these light curves by EM. The probabilities move by
-        Bayes' rule (see `tvs_classifier.classifier.priors`). None keeps the training
-        mix.
+        The class mix of the data. ``"default"``: periodic variables as common as in
+        the OGLE-III LMC catalog, the objects that are not periodic variables
+        (``constant``, ``stochastic``) with their training share
+        (`tvs_classifier.classifier.priors.default_priors`). Or frequencies by class or
+        subclass (e.g. ``{"RRL": 0.6, "ECL": 0.3, "CEP": 0.1}``; names left out are
+        taken as absent), a preset of catalog counts (``"ogle3-lmc"``, no constant
+        stars), ``"adapt"`` to estimate the mix of these light curves by EM, or
+        ``"training"`` (or None) for the balanced training mix, every subclass equally
+        common. The probabilities move by Bayes' rule (see
+        `tvs_classifier.classifier.priors`).
     ignore_colors : sequence of str or bool
         Model bands whose colors the network is given as unknown, or True for all:
         for light curves of other surveys' filters (renamed with ``band_map``), whose
@@ -200,8 +204,8 @@ def classify(
         that `tvs_classifier.outliers.flag_outliers` finds; they set neither the
         images' scales nor the features), ``novelty`` (how far the object lies from the
         training stars, `tvs_classifier.classifier.novelty`; NaN for a model without
-        novelty statistics), ``flags`` (see module notes), ``priors`` (``training``,
-        the preset's name, ``custom`` or ``adapt``) and ``model_version``; the priors
+        novelty statistics), ``flags`` (see module notes), ``priors`` (``default``,
+        ``training``, the preset's name, ``custom`` or ``adapt``) and ``model_version``; the priors
         used, by subclass, are in ``result.attrs["priors"]``.
 
     Raises
@@ -272,7 +276,7 @@ def classify(
     probabilities[~usable] = np.nan
     novelty[~usable] = np.nan
     unknown = novelty > classifier.card.get("novelty", {}).get("threshold", np.inf)
-    probabilities, used_priors, priors_name = _with_priors(probabilities, classifier, priors)
+    probabilities, used_priors, priors_name = apply_priors(probabilities, classifier, priors)
     class_probabilities = classifier.class_probabilities(probabilities)
 
     frame = {"object_id": light_curves.object_ids}
@@ -343,20 +347,3 @@ def probability_frame(
     frame["class"] = np.where(usable, np.asarray(classes, object)[best_class], None)
     frame["class_prob"] = class_probabilities[rows, best_class]
     return frame
-
-
-def _with_priors(
-    probabilities: np.ndarray,
-    classifier: TrainedClassifier,
-    priors: Mapping[str, float] | str | None,
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """Probabilities under the requested priors, the priors, and their name."""
-    old = training_priors(classifier)
-    if priors is None:
-        return probabilities, old, "training"
-    if isinstance(priors, str) and priors == "adapt":
-        new, adjusted = estimate_priors(probabilities, old)
-        return adjusted, new, "adapt"
-    new = resolve_priors(priors, classifier)
-    name = priors if isinstance(priors, str) else "custom"
-    return shift_priors(probabilities, old, new), new, name

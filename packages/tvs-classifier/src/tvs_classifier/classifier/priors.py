@@ -11,6 +11,14 @@ moves the probabilities (Saerens, Latinne & Decaestecker 2002, Neural Computatio
 with :math:`\\pi` the training priors (`training_priors`) and :math:`\\pi'` the new ones.
 The new priors come from
 
+* ``"default"`` (`DEFAULT_PRIORS`, what `tvs_classifier.classify` assumes unless told
+  otherwise): the periodic variables in the proportions of the ``ogle3-lmc`` preset,
+  and the objects that are not periodic variables (the subclasses of the class
+  ``constant``) with the share they had in training (`default_priors`). A balanced mix
+  is wrong for every real sample (it makes an anomalous Cepheid as likely as an RR
+  Lyrae star of the same period), and the counts of the largest census of periodic
+  variables are a better guess for data whose mix is unknown;
+* ``"training"``: the training mix itself (no change);
 * a mapping of class or subclass frequencies (any positive numbers, e.g. counts);
 * a named preset of published catalog counts (`PRESETS`);
 * ``"adapt"``: the mix of the batch itself, estimated by the EM algorithm of Saerens
@@ -42,8 +50,12 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from .trained import TrainedClassifier
 
 __all__ = [
+    "DEFAULT_PRIORS",
+    "NON_VARIABLE_CLASS",
     "PRESETS",
     "PRESET_SOURCES",
+    "apply_priors",
+    "default_priors",
     "estimate_priors",
     "resolve_priors",
     "shift_priors",
@@ -88,6 +100,13 @@ PRESET_SOURCES: dict[str, str] = {
     ),
 }
 
+#: The priors `tvs_classifier.classify` uses unless told otherwise (`default_priors`).
+DEFAULT_PRIORS = "default"
+#: The preset that gives the default mix of the periodic variables.
+DEFAULT_PRESET = "ogle3-lmc"
+#: The main class of the objects that are not periodic variables.
+NON_VARIABLE_CLASS = "constant"
+
 #: Smallest prior or probability used in a ratio.
 _TINY = 1e-12
 
@@ -117,6 +136,86 @@ def training_priors(classifier: TrainedClassifier) -> np.ndarray:
     if card.get("training", {}).get("class_weight", "balanced") == "balanced" or not counts:
         return np.full(len(names), 1.0 / len(names))
     return _normalized(np.array([float(counts.get(name, 0)) for name in names]), "counts")
+
+
+def default_priors(classifier: TrainedClassifier) -> np.ndarray:
+    """The default mix: periodic variables as ``ogle3-lmc``, the rest as in training.
+
+    The subclasses of `NON_VARIABLE_CLASS` (``constant``, ``stochastic``) keep the
+    total share they had in training; the periodic-variable subclasses share the rest in
+    the proportions of the `DEFAULT_PRESET` counts (a subclass the preset does not count
+    gets 0). A model without non-variable subclasses gets the preset alone; a model
+    none of whose subclasses the preset counts keeps its training priors.
+
+    Examples
+    --------
+    >>> from tvs_classifier import load_classifier
+    >>> clf = load_classifier()
+    >>> priors = dict(zip(clf.subclasses, default_priors(clf)))
+    >>> round(float(priors["constant"] + priors["stochastic"]), 4)  # 2 of 19 in training
+    0.1053
+    >>> round(priors["RRab"] / priors["ACEP_F"])  # OGLE-III LMC: 17692 / 62
+    285
+    """
+    old = training_priors(classifier)
+    names = list(classifier.subclasses)
+    if not set(PRESETS[DEFAULT_PRESET]) & set(names):
+        return old  # a model of other classes: nothing to go by
+    other = np.array([classifier.class_of[name] == NON_VARIABLE_CLASS for name in names])
+    variables = resolve_priors(DEFAULT_PRESET, classifier)
+    return _normalized(np.where(other, old, variables * (1.0 - old[other].sum())), "priors")
+
+
+def apply_priors(
+    probabilities: np.ndarray,
+    classifier: TrainedClassifier,
+    priors: Mapping[str, float] | str | None,
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Probabilities under the requested priors, with the priors and their name.
+
+    Parameters
+    ----------
+    probabilities : ndarray, shape (n_objects, n_subclasses)
+        Calibrated probabilities under the training priors (rows of NaN stay NaN).
+    classifier : TrainedClassifier or BaselineClassifier
+        The model that gave them (its subclasses, classes and card's training priors).
+    priors : mapping of str to float, str or None
+        ``"default"``, ``"training"`` (or None), ``"adapt"``, a preset's name, or a
+        mapping of class or subclass frequencies (see the module notes).
+
+    Returns
+    -------
+    probabilities : ndarray
+        The probabilities under the new priors.
+    priors : ndarray
+        The new priors, in the classifier's subclass order.
+    name : str
+        ``"default"``, ``"training"``, ``"adapt"``, the preset's name or ``"custom"``.
+
+    Examples
+    --------
+    >>> from tvs_classifier import load_classifier
+    >>> clf = load_classifier()
+    >>> p = np.full((1, len(clf.subclasses)), 1 / len(clf.subclasses))
+    >>> shifted, used, name = apply_priors(p, clf, "training")
+    >>> name, bool(np.allclose(shifted, p))
+    ('training', True)
+    >>> shifted, used, name = apply_priors(p, clf, "default")
+    >>> name, bool(np.allclose(shifted, used))  # flat evidence: the priors themselves
+    ('default', True)
+    """
+    old = training_priors(classifier)
+    if priors is None or (isinstance(priors, str) and priors == "training"):
+        return probabilities, old, "training"
+    if isinstance(priors, str) and priors == "adapt":
+        new, adjusted = estimate_priors(probabilities, old)
+        return adjusted, new, "adapt"
+    if isinstance(priors, str) and priors == DEFAULT_PRIORS:
+        new = default_priors(classifier)
+    else:
+        new = resolve_priors(priors, classifier)
+    name = priors if isinstance(priors, str) else "custom"
+    return shift_priors(probabilities, old, new), new, name
 
 
 def resolve_priors(priors: Mapping[str, float] | str, classifier: TrainedClassifier) -> np.ndarray:
@@ -158,7 +257,7 @@ def resolve_priors(priors: Mapping[str, float] | str, classifier: TrainedClassif
         if priors not in PRESETS:
             raise ValueError(
                 f"priors={priors!r} is not a preset: use one of {sorted(PRESETS)}, "
-                "'adapt', or a mapping of class frequencies"
+                f"{DEFAULT_PRIORS!r}, 'training', 'adapt', or a mapping of class frequencies"
             )
         # A preset serves every model: the subclasses this model lacks are left out.
         priors = {name: n for name, n in PRESETS[priors].items() if name in subclasses}
