@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -64,3 +65,16 @@ def make_table():
 def table() -> pd.DataFrame:
     """Three two-band sinusoidal variables, 60 epochs per band, unsorted times."""
     return _make_table()[0]
+
+
+@pytest.fixture(scope="session")
+def tap_server_type() -> type:
+    """`TapServer` of ``tests/tap_server.py``: a TAP service on 127.0.0.1 for the tests.
+
+    Loaded from its file, as the tests are imported in importlib mode (no package).
+    """
+    path = Path(__file__).with_name("tap_server.py")
+    spec = importlib.util.spec_from_file_location("tvs_tests_tap_server", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TapServer

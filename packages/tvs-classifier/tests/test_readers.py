@@ -118,7 +118,7 @@ def test_dp1_forced_photometry_joins_visit_times():
         from_dp1(forced, visits.iloc[:2])
     with pytest.raises(LightCurveError, match="needs the columns 'visit'"):
         from_dp1(forced, visits.rename(columns={"expMidptMJD": "mjd"}))
-    with pytest.raises(LightCurveError, match=r"no column\(s\) \['psfFluxErr'\]"):
+    with pytest.raises(LightCurveError, match=r"no column\(s\) \['psfFlux and psfFluxErr"):
         from_dp1(dp1_table().drop(columns="psfFluxErr"))
 
 

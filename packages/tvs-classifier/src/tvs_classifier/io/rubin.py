@@ -1,17 +1,23 @@
-"""Rubin Data Preview 1 (DP1) light-curve tables and nJy fluxes.
+"""Rubin Data Preview 1 (DP1) light curves: TAP queries, DP1 tables and nJy fluxes.
 
-DP1's ``DiaSource`` table (and forced photometry on DIA objects, once joined to the
-``Visit`` table for its times) gives one row per measurement with the columns
-``diaObjectId``, ``midpointMjdTai`` (or ``visit``), ``band``, ``psfFlux`` and
-``psfFluxErr``, fluxes in nanojansky. `from_dp1` turns such a table into the long
-form of `tvs_classifier.lightcurves`, with AB magnitudes.
+DP1 has light curves in three tables (`DP1_TAP_TABLES`): forced photometry on the
+Objects of the deep coadds (``ForcedSource``, ids ``objectId``), forced photometry on
+the objects found on difference images (``ForcedSourceOnDiaObject``, ``diaObjectId``),
+and the detections on difference images (``DiaSource``). Each row is one measurement:
+an id, ``band``, a flux and its error in nanojansky (`DP1_FLUX_COLUMNS`: in
+``DiaSource`` the direct-image ``scienceFlux``, as its ``psfFlux`` is a difference),
+quality flags (`DP1_FLAGS`), and a time (``midpointMjdTai``, or for forced photometry
+``expMidptMJD`` of ``dp1.Visit``, joined on ``visit``). `from_dp1` turns such a table
+into the long form of `tvs_classifier.lightcurves`, with AB magnitudes;
+`query_dp1_tap` fetches one through the Rubin Science Platform's TAP service
+(`rsp_tap_service`), in asynchronous jobs of a chunk of ids each.
 
 The AB magnitude of a flux density :math:`f` in nJy is
 :math:`m = -2.5 \\log_{10} f + 31.4` (AB is :math:`-2.5 \\log_{10} f_\\nu - 48.60`
 with :math:`f_\\nu` in erg/s/cm²/Hz, and 1 nJy is :math:`10^{-32}` of that unit), and its error,
 to first order, :math:`\\sigma_m = (2.5 / \\ln 10)\\, \\sigma_f / f`.
 Measurements with a zero or negative flux have no magnitude: they are dropped and
-counted as ``nonpositive_flux`` in the validation report.
+counted as ``nonpositive_flux`` in the validation report; flagged ones as ``flagged``.
 
 Examples
 --------
@@ -34,10 +40,12 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from ..bands import LSST_BANDS, normalize_bands
 from ..lightcurves import LightCurveError, LightCurves
@@ -45,12 +53,17 @@ from ..lightcurves import LightCurveError, LightCurves
 __all__ = [
     "AB_ZEROPOINT_NJY",
     "DP1_COLUMNS",
+    "DP1_FLAGS",
+    "DP1_FLUX_COLUMNS",
+    "DP1_ID_COLUMNS",
     "DP1_TAP_TABLES",
+    "TapError",
     "dp1_adql",
     "from_dp1",
     "is_dp1_table",
     "njy_to_ab_mag",
     "query_dp1_tap",
+    "rsp_tap_service",
 ]
 
 #: AB magnitude of a flux density of 1 nJy. AB is defined by
@@ -58,33 +71,87 @@ __all__ = [
 #: so the zero point is 80 - 48.6 = 31.4 exactly (the same as astropy's ``u.ABmag``).
 AB_ZEROPOINT_NJY: float = 31.4
 
-#: DP1 column -> light-curve column.
+#: DP1 column -> light-curve column. The flux columns become magnitudes first.
 DP1_COLUMNS: dict[str, str] = {
     "diaObjectId": "object_id",
+    "objectId": "object_id",
     "midpointMjdTai": "mjd",
     "band": "band",
     "psfFlux": "mag",
     "psfFluxErr": "mag_err",
 }
 
-#: DP1 TAP tables with light curves, and the ADQL that selects them. Table and column
-#: names from the DP1 documentation: the DIA forced source catalog
-#: (https://dp1.lsst.io/products/catalogs/dia_forced_source.html, TAP table
-#: ``dp1.ForcedSourceOnDiaObject``) and tutorial notebook 201.6
+#: The object id of each DP1 light-curve table: forced photometry on Objects
+#: (``ForcedSource``, the deep-coadd detections) or on DIA objects (the others).
+DP1_ID_COLUMNS: dict[str, str] = {
+    "ForcedSource": "objectId",
+    "ForcedSourceOnDiaObject": "diaObjectId",
+    "DiaSource": "diaObjectId",
+}
+
+#: The flux of a star, and its error, in each table. In ``DiaSource`` ``psfFlux`` is
+#: measured on the difference image (the star's flux minus the template's), so a light
+#: curve uses ``scienceFlux``, forced PSF photometry on the direct image; the forced
+#: tables' ``psfFlux`` is on the direct image (``psfDiffFlux`` on the difference).
+DP1_FLUX_COLUMNS: dict[str, tuple[str, str]] = {
+    "ForcedSource": ("psfFlux", "psfFluxErr"),
+    "ForcedSourceOnDiaObject": ("psfFlux", "psfFluxErr"),
+    "DiaSource": ("scienceFlux", "scienceFluxErr"),
+}
+
+#: Flags that drop a measurement (True = unusable), by table: the PSF-flux fit failed,
+#: or the source's center is saturated, hit by a cosmic ray, interpolated, suspect, bad
+#: or without data. Footprint-wide pixel flags are not used: they are set for many
+#: good measurements of stars near others. Names from the DP1 schema
+#: (``lsst/sdm_schemas``, ``dp1.yaml``).
+DP1_FLAGS: dict[str, tuple[str, ...]] = {
+    "ForcedSource": (
+        "psfFlux_flag",
+        "invalidPsfFlag",
+        "pixelFlags_bad",
+        "pixelFlags_nodata",
+        "pixelFlags_saturatedCenter",
+        "pixelFlags_crCenter",
+        "pixelFlags_interpolatedCenter",
+        "pixelFlags_suspectCenter",
+    ),
+    "DiaSource": (
+        "forced_PsfFlux_flag",
+        "pixelFlags_bad",
+        "pixelFlags_offimage",
+        "pixelFlags_nodataCenter",
+        "pixelFlags_saturatedCenter",
+        "pixelFlags_crCenter",
+        "pixelFlags_interpolatedCenter",
+        "pixelFlags_suspectCenter",
+    ),
+}
+DP1_FLAGS["ForcedSourceOnDiaObject"] = DP1_FLAGS["ForcedSource"]
+
+
+def _select(table: str, time: str, join: str = "") -> str:
+    """The ADQL that selects one table's light-curve columns (source aliased ``s``)."""
+    flux, error = DP1_FLUX_COLUMNS[table]
+    columns = [f"s.{DP1_ID_COLUMNS[table]}", time, "s.band", f"s.{flux}", f"s.{error}"]
+    columns += [f"s.{flag}" for flag in DP1_FLAGS[table]]
+    return f"SELECT {', '.join(columns)} FROM dp1.{table} AS s{join}"
+
+
+_VISIT_JOIN = " JOIN dp1.Visit AS v ON v.visit = s.visit"
+
+#: DP1 TAP tables with light curves, and the ADQL that selects them: the id, time,
+#: band, flux and error, and the flags of `DP1_FLAGS`. Table and column names from the
+#: DP1 schema and tutorial notebook 201.6
 #: (https://dp1.lsst.io/tutorials/notebook/201/notebook-201-6.html), which recommends
 #: forced photometry for light curves. Forced photometry has no time column: its times
 #: come from ``dp1.Visit`` (``expMidptMJD``), joined on ``visit``. The source table is
 #: aliased ``s`` and the Visit table ``v``.
 DP1_TAP_TABLES: dict[str, str] = {
-    "DiaSource": (
-        "SELECT s.diaObjectId, s.midpointMjdTai, s.band, s.psfFlux, s.psfFluxErr "
-        "FROM dp1.DiaSource AS s"
+    "ForcedSource": _select("ForcedSource", "v.expMidptMJD AS midpointMjdTai", _VISIT_JOIN),
+    "ForcedSourceOnDiaObject": _select(
+        "ForcedSourceOnDiaObject", "v.expMidptMJD AS midpointMjdTai", _VISIT_JOIN
     ),
-    "ForcedSourceOnDiaObject": (
-        "SELECT s.diaObjectId, v.expMidptMJD AS midpointMjdTai, s.band, s.psfFlux, "
-        "s.psfFluxErr FROM dp1.ForcedSourceOnDiaObject AS s "
-        "JOIN dp1.Visit AS v ON v.visit = s.visit"
-    ),
+    "DiaSource": _select("DiaSource", "s.midpointMjdTai"),
 }
 
 _TWO_POINT_FIVE_OVER_LN10 = 2.5 / np.log(10.0)
@@ -119,14 +186,19 @@ def njy_to_ab_mag(flux: np.ndarray, flux_err: np.ndarray) -> tuple[np.ndarray, n
 
 
 def is_dp1_table(table: pd.DataFrame) -> bool:
-    """Whether a table has DP1's light-curve columns (``diaObjectId``, ``psfFlux``, ...).
+    """Whether a table has DP1's light-curve columns (an object id, ``band``, a flux).
 
     Examples
     --------
     >>> is_dp1_table(pd.DataFrame(columns=["diaObjectId", "psfFlux", "psfFluxErr", "band"]))
     True
+    >>> is_dp1_table(pd.DataFrame(columns=["objectId", "band", "mag"]))
+    False
     """
-    return {"diaObjectId", "psfFlux", "psfFluxErr", "band"}.issubset(table.columns)
+    columns = set(table.columns)
+    has_id = bool(columns & set(DP1_ID_COLUMNS.values()))
+    has_flux = any(set(pair) <= columns for pair in DP1_FLUX_COLUMNS.values())
+    return has_id and has_flux and "band" in columns
 
 
 def from_dp1(
@@ -134,6 +206,7 @@ def from_dp1(
     visits: pd.DataFrame | None = None,
     *,
     visit_time_column: str = "expMidptMJD",
+    flags: Iterable[str] | None = None,
     band_map: Mapping[str, str] | None = None,
     duplicates: str = "mean",
 ) -> LightCurves:
@@ -142,15 +215,20 @@ def from_dp1(
     Parameters
     ----------
     table : pandas.DataFrame or astropy.table.Table
-        Columns ``diaObjectId, band, psfFlux, psfFluxErr`` (nJy) and either
-        ``midpointMjdTai`` or ``visit``. The flux columns of an astropy table (as TAP
-        returns) that carry a unit are converted to nJy; a unit that is not a flux
-        density is refused.
+        An object id (``objectId`` or ``diaObjectId``), ``band``, a flux and its
+        error in nJy (``scienceFlux, scienceFluxErr`` where present, as in
+        ``DiaSource``, whose ``psfFlux`` is a difference-image flux; else ``psfFlux,
+        psfFluxErr``), and either ``midpointMjdTai`` or ``visit``. The flux columns
+        of an astropy table (as TAP returns) that carry a unit are converted to nJy;
+        a unit that is not a flux density is refused.
     visits : pandas.DataFrame, optional
         DP1's ``Visit`` table (columns ``visit`` and ``visit_time_column``), needed
         when ``table`` has no ``midpointMjdTai``, as forced photometry has not.
     visit_time_column : str
         The time column of ``visits`` (MJD).
+    flags : iterable of str, optional
+        Boolean columns of which a True value drops the measurement. By default the
+        columns of `DP1_FLAGS` (any table's) that ``table`` has; ``()`` keeps all.
     band_map, duplicates
         As in `tvs_classifier.lightcurves.LightCurves.from_table`. DP1 observed in
         LSST's bands only, so a band that is not one of ``ugrizy`` after ``band_map``
@@ -159,55 +237,94 @@ def from_dp1(
     Returns
     -------
     LightCurves
-        AB magnitudes; rows with a non-positive flux dropped and counted as
-        ``nonpositive_flux``.
+        AB magnitudes; flagged measurements dropped and counted as ``flagged``, then
+        those with a non-positive flux as ``nonpositive_flux`` (validation report).
 
     Raises
     ------
     LightCurveError
-        If a needed column is missing, a flux column has a unit that is not a flux
-        density, a band is not an LSST band, or a visit has no time in ``visits``.
+        If a needed column (or a named flag) is missing, a flux column has a unit that
+        is not a flux density, a band is not an LSST band, or a visit has no time in
+        ``visits``.
 
     Examples
     --------
     >>> forced = pd.DataFrame(
     ...     {
-    ...         "diaObjectId": [5, 5],
-    ...         "visit": [11, 12],
-    ...         "band": ["i", "i"],
-    ...         "psfFlux": [1000.0, 1100.0],
-    ...         "psfFluxErr": [10.0, 10.0],
+    ...         "objectId": [5, 5, 5],
+    ...         "visit": [11, 12, 13],
+    ...         "band": ["i", "i", "i"],
+    ...         "psfFlux": [1000.0, 1100.0, 1200.0],
+    ...         "psfFluxErr": [10.0, 10.0, 10.0],
+    ...         "pixelFlags_saturatedCenter": [False, False, True],
     ...     }
     ... )
-    >>> visits = pd.DataFrame({"visit": [11, 12], "expMidptMJD": [60623.2, 60624.3]})
-    >>> from_dp1(forced, visits).table["mjd"].tolist()
-    [60623.2, 60624.3]
+    >>> visits = pd.DataFrame({"visit": [11, 12, 13], "expMidptMJD": [60623.2, 60624.3, 60625.1]})
+    >>> lcs = from_dp1(forced, visits)
+    >>> lcs.table["mjd"].tolist(), lcs.report.dropped["flagged"]
+    ([60623.2, 60624.3], 1)
     """
     table = _dp1_frame(table)
-    missing = [
-        name for name in ("diaObjectId", "band", "psfFlux", "psfFluxErr") if name not in table
-    ]
+    ids = [name for name in dict.fromkeys(DP1_ID_COLUMNS.values()) if name in table]
+    fluxes = [pair for pair in dict.fromkeys(DP1_FLUX_COLUMNS.values()) if set(pair) <= set(table)]
+    missing = [] if ids else ["objectId or diaObjectId"]
+    missing += [] if fluxes else ["psfFlux and psfFluxErr (or scienceFlux, scienceFluxErr)"]
+    missing += [] if "band" in table else ["band"]
     if missing:
         raise LightCurveError(
-            f"the DP1 table has no column(s) {missing}; query DiaSource or "
-            "ForcedSourceOnDiaObject with diaObjectId, band, psfFlux, psfFluxErr"
+            f"the DP1 table has no column(s) {missing}; query ForcedSource, "
+            "ForcedSourceOnDiaObject or DiaSource with an id, band, flux and its error"
         )
+    if len(ids) > 1:
+        raise LightCurveError(
+            "the DP1 table has both objectId and diaObjectId: keep the one that names "
+            "the light curves (objectId for ForcedSource, diaObjectId for the others)"
+        )
+    flux, error = fluxes[-1] if ("scienceFlux", "scienceFluxErr") in fluxes else fluxes[0]
     frame = table
     if "midpointMjdTai" not in frame.columns:
         frame = _join_visit_times(frame, visits, visit_time_column)
-    mag, err = njy_to_ab_mag(frame["psfFlux"].to_numpy(), frame["psfFluxErr"].to_numpy())
-    nonpositive = ~(frame["psfFlux"].to_numpy(dtype=np.float64) > 0) & np.isfinite(
-        frame["psfFlux"].to_numpy(dtype=np.float64)
-    )
-    frame = frame.assign(psfFlux=mag, psfFluxErr=err)[~nonpositive]
+    flagged = _flagged(frame, flags)
+    frame = frame[~flagged]
+    values = frame[flux].to_numpy(dtype=np.float64)
+    mag, err = njy_to_ab_mag(values, frame[error].to_numpy())
+    nonpositive = ~(values > 0) & np.isfinite(values)
+    frame = pd.DataFrame(
+        {
+            ids[0]: frame[ids[0]].to_numpy(),
+            "midpointMjdTai": frame["midpointMjdTai"].to_numpy(),
+            "band": frame["band"].to_numpy(),
+            "psfFlux": mag,
+            "psfFluxErr": err,
+        }
+    )[~nonpositive]
     _check_lsst_bands(frame["band"], band_map)
     return LightCurves.from_table(
         frame,
-        columns=DP1_COLUMNS,
+        columns={name: DP1_COLUMNS[name] for name in frame.columns},
         band_map=band_map,
         duplicates=duplicates,
-        _dropped={"nonpositive_flux": int(nonpositive.sum())},
+        _dropped={"flagged": int(flagged.sum()), "nonpositive_flux": int(nonpositive.sum())},
     )
+
+
+def _flagged(table: pd.DataFrame, flags: Iterable[str] | None) -> np.ndarray:
+    """Rows with any of the flags set (missing values count as not set)."""
+    if flags is None:
+        known = {name for names in DP1_FLAGS.values() for name in names}
+        names = [name for name in table.columns if name in known]
+    else:
+        names = list(flags)
+        missing = [name for name in names if name not in table.columns]
+        if missing:
+            raise LightCurveError(
+                f"the DP1 table has no flag column(s) {missing}: query them, or give "
+                "flags= the flags it has (flags=() keeps every measurement)"
+            )
+    flagged = np.zeros(len(table), dtype=bool)
+    for name in names:
+        flagged |= table[name].astype(object).fillna(False).to_numpy(dtype=bool)
+    return flagged
 
 
 def _join_visit_times(
@@ -248,16 +365,18 @@ def dp1_adql(
     Parameters
     ----------
     object_ids : iterable of int, optional
-        ``diaObjectId`` values. Each must be an integer (Python or numpy; strings and
-        floats are refused, so nothing but digits reaches the query).
+        Object ids (``objectId`` for ``ForcedSource``, ``diaObjectId`` for the
+        others). Each must be an integer (Python or numpy; strings and floats are
+        refused, so nothing but digits reaches the query).
     where : str, optional
         An ADQL condition, ANDed with the id list, written in terms of the aliases of
         `DP1_TAP_TABLES` (``s`` for the source table, ``v`` for ``dp1.Visit``), e.g.
         ``"s.band = 'r'"``. It is passed to the service as written: build it from
         trusted text only. A ``;`` is refused.
-    table : {"DiaSource", "ForcedSourceOnDiaObject"}
-        Detections on difference images, or forced photometry (joined to
-        ``dp1.Visit`` for its times).
+    table : {"DiaSource", "ForcedSourceOnDiaObject", "ForcedSource"}
+        Detections on difference images (with the direct-image flux), or forced
+        photometry on DIA objects or on Objects (joined to ``dp1.Visit`` for its
+        times).
     chunk_size : int
         Ids per query, to keep each query well under the service's limits.
 
@@ -305,54 +424,113 @@ def dp1_adql(
         return [f"{select} WHERE {condition}"]
     ids = _integer_ids(object_ids)
     if not ids:
-        raise LightCurveError("object_ids is empty: give at least one diaObjectId")
+        raise LightCurveError(f"object_ids is empty: give at least one {DP1_ID_COLUMNS[table]}")
     queries = []
     for start in range(0, len(ids), chunk_size):
         listed = ", ".join(str(value) for value in ids[start : start + chunk_size])
-        clause = f"s.diaObjectId IN ({listed})"
+        clause = f"s.{DP1_ID_COLUMNS[table]} IN ({listed})"
         if condition is not None:
             clause = f"{clause} AND {condition}"
         queries.append(f"{select} WHERE {clause}")
     return queries
 
 
-def query_dp1_tap(
-    objects: Iterable[int] | str,
-    *,
-    service: Any,
-    table: str = "DiaSource",
-    chunk_size: int = 1000,
-    maxrec: int | None = None,
-    band_map: Mapping[str, str] | None = None,
-    duplicates: str = "mean",
-) -> LightCurves:
-    """Query DP1 light curves through TAP and return them validated, in AB magnitudes.
+class TapError(ConnectionError):
+    """A TAP service refused a query, failed, or did not answer in time."""
+
+
+def rsp_tap_service(name: str = "tap") -> Any:
+    """The Rubin Science Platform's TAP service, as ``lsst.rsp`` finds it.
+
+    `lsst.rsp.get_tap_service` builds the service URL from ``EXTERNAL_TAP_URL`` (or
+    ``EXTERNAL_INSTANCE_URL`` + ``api/tap``) and authenticates with the user's token
+    (the Nublado secrets mount, or ``ACCESS_TOKEN``): inside an RSP notebook nothing
+    needs to be set; elsewhere set those variables.
 
     Parameters
     ----------
-    objects : iterable of int or str
-        ``diaObjectId`` values, or an ADQL condition (see `dp1_adql`).
-    service : pyvo.dal.TAPService, str or object
-        The TAP service: a pyvo service (on the Rubin Science Platform,
-        ``lsst.rsp.get_tap_service("tap")``), its URL (needs pyvo), or any object with
-        a pyvo-like ``search(query)`` method returning a table.
-    table : {"DiaSource", "ForcedSourceOnDiaObject"}
-        As in `dp1_adql`.
-    chunk_size : int
-        Ids per query.
-    maxrec : int, optional
-        Passed to ``service.search`` to raise the service's row limit.
-    band_map, duplicates
-        As in `from_dp1`.
+    name : {"tap", "live", "ssotap"}
+        Which of the RSP's TAP services (``tap`` holds DP1).
 
     Returns
     -------
-    LightCurves
+    pyvo.dal.TAPService
 
     Raises
     ------
     ImportError
-        If ``service`` is a URL and pyvo is not installed.
+        If lsst-rsp is not installed (``pip install tvs-classifier[rsp]``).
+
+    Examples
+    --------
+    >>> service = rsp_tap_service()  # doctest: +SKIP
+    >>> lcs = query_dp1_tap([611255141361770267], service=service)  # doctest: +SKIP
+    """
+    try:
+        from lsst.rsp import get_tap_service
+    except ImportError as error:
+        raise ImportError(
+            "finding the Rubin Science Platform's TAP service needs lsst-rsp: "
+            "pip install tvs-classifier[rsp]"
+        ) from error
+    return get_tap_service(name)
+
+
+def query_dp1_tap(
+    objects: Iterable[int] | str,
+    *,
+    service: Any = None,
+    table: str = "DiaSource",
+    chunk_size: int = 1000,
+    maxrec: int | None = None,
+    timeout: float = 600.0,
+    flags: Iterable[str] | None = None,
+    band_map: Mapping[str, str] | None = None,
+    duplicates: str = "mean",
+    progress: bool = True,
+) -> LightCurves:
+    """Query DP1 light curves through TAP and return them validated, in AB magnitudes.
+
+    Each chunk of ids is one asynchronous TAP job, as the DP1 tutorials run them:
+    submitted, run, waited for, its result fetched, and deleted (also when it fails).
+
+    Parameters
+    ----------
+    objects : iterable of int or str
+        Object ids of ``table`` (see `dp1_adql`), or an ADQL condition.
+    service : pyvo.dal.TAPService, str or object, optional
+        The TAP service: by default the Rubin Science Platform's
+        (`rsp_tap_service`); a pyvo service; its URL (needs pyvo); or any object with
+        a pyvo-like ``search(query)`` method returning a table (queried synchronously).
+    table : {"DiaSource", "ForcedSourceOnDiaObject", "ForcedSource"}
+        As in `dp1_adql`.
+    chunk_size : int
+        Ids per query (per job).
+    maxrec : int, optional
+        The row limit asked of the service.
+    timeout : float
+        Seconds to wait for each job to finish.
+    flags : iterable of str, optional
+        As in `from_dp1`: by default the flags of `DP1_FLAGS` that the query selects.
+    band_map, duplicates
+        As in `from_dp1`.
+    progress : bool
+        Show a progress bar over the jobs.
+
+    Returns
+    -------
+    LightCurves
+        With flagged and non-positive measurements dropped and counted in the report.
+
+    Raises
+    ------
+    TapError
+        If the service refuses the token (HTTP 401/403), fails (HTTP 5xx or an
+        unreachable host), a job ends in phase ERROR or ABORTED (with the service's
+        message), or a job does not finish within ``timeout``.
+    ImportError
+        If ``service`` is a URL and pyvo is not installed, or is omitted and lsst-rsp
+        is not installed.
     LightCurveError
         For a bad id list or condition, or if the service returns no rows.
 
@@ -368,31 +546,79 @@ def query_dp1_tap(
     ...                 "diaObjectId": [7, 7],
     ...                 "midpointMjdTai": [60600.1, 60601.1],
     ...                 "band": ["r", "r"],
-    ...                 "psfFlux": [1000.0, 1100.0],
-    ...                 "psfFluxErr": [10.0, 10.0],
+    ...                 "scienceFlux": [1000.0, 1100.0],
+    ...                 "scienceFluxErr": [10.0, 10.0],
     ...             }
     ...         )
-    >>> query_dp1_tap([7], service=Service()).n_points.tolist()
+    >>> query_dp1_tap([7], service=Service(), progress=False).n_points.tolist()
     [2]
     """
     if isinstance(objects, str):
         queries = dp1_adql(where=objects, table=table, chunk_size=chunk_size)
     else:
         queries = dp1_adql(objects, table=table, chunk_size=chunk_size)
-    tap = _tap_service(service)
-    options = {} if maxrec is None else {"maxrec": maxrec}
+    tap = rsp_tap_service() if service is None else _tap_service(service)
     frames = []
-    for query in queries:
-        result = tap.search(query, **options)
-        result = result.to_table() if hasattr(result, "to_table") else result
+    for k, query in enumerate(tqdm(queries, desc="TAP jobs", disable=not progress)):
+        where = f"query {k + 1} of {len(queries)} on dp1.{table}"
+        result = _run_query(tap, query, maxrec=maxrec, timeout=timeout, where=where)
         frames.append(_dp1_frame(result))
     frame = pd.concat(frames, ignore_index=True)
     if frame.empty:
         raise LightCurveError(
             f"the TAP service returned no rows for {len(queries)} quer(ies) on dp1.{table}: "
-            "check the diaObjectIds or the condition"
+            "check the ids or the condition"
         )
-    return from_dp1(frame, band_map=band_map, duplicates=duplicates)
+    return from_dp1(frame, flags=flags, band_map=band_map, duplicates=duplicates)
+
+
+def _run_query(tap: Any, query: str, *, maxrec: int | None, timeout: float, where: str) -> Any:
+    """One query's table: an async job where the service has them, else ``search``."""
+    options = {} if maxrec is None else {"maxrec": maxrec}
+    if not hasattr(tap, "submit_job"):
+        result = tap.search(query, **options)
+        return result.to_table() if hasattr(result, "to_table") else result
+    from pyvo.dal import DALQueryError, DALServiceError
+
+    url = getattr(tap, "baseurl", "the TAP service")
+    job = None
+    try:
+        job = tap.submit_job(query, **options)
+        job.run()
+        job.wait(phases=["COMPLETED", "ERROR", "ABORTED"], timeout=timeout)
+        job.raise_if_error()
+        return job.fetch_result().to_table()
+    except DALQueryError as error:
+        raise TapError(f"the TAP job of {where} failed at {url}: {error}") from error
+    except DALServiceError as error:
+        phase = getattr(job, "phase", None) if job is not None else None
+        if phase in {"PENDING", "QUEUED", "EXECUTING"}:
+            raise TapError(
+                f"the TAP job of {where} did not finish within {timeout:g} s (phase "
+                f"{phase}) at {url}: raise timeout= or give fewer ids per job (chunk_size=)"
+            ) from error
+        raise TapError(_http_message(error, url, where)) from error
+    finally:
+        if job is not None:
+            with suppress(Exception):  # a job left behind expires on the server
+                job.delete()
+
+
+def _http_message(error: Any, url: str, where: str) -> str:
+    """What an HTTP failure of a TAP request means, in words."""
+    code = getattr(error, "code", None)
+    if code in (401, 403):
+        return (
+            f"the TAP service at {url} refused the request (HTTP {code}) for {where}: "
+            "no valid token. On the Rubin Science Platform lsst.rsp finds it; elsewhere "
+            "set ACCESS_TOKEN to an RSP token with the read:tap scope"
+        )
+    if code:
+        return (
+            f"the TAP service at {url} failed (HTTP {code}) on {where}: nothing was "
+            f"returned; try again later ({error})"
+        )
+    return f"could not reach the TAP service at {url} for {where}: {error}"
 
 
 def _tap_service(service: Any) -> Any:
