@@ -95,6 +95,7 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     **{
         f"s82-gr-{name}": ("s82-gr", f"clean.rr_lyrae_recall_by_option.{key}", "fraction")
         for name, key in (
+            ("training", "training_priors"),
             ("ignore-colors", "ignore_colors"),
             ("priors", "priors_ogle3_lmc"),
             ("adapt", "priors_adapt"),
@@ -104,6 +105,7 @@ FIGURES: dict[str, tuple[str, str, str]] = {
         f"s82-old-{name}": ("s82-gr", f"old_survey.rr_lyrae_recall_mean.{key}", "fraction")
         for name, key in (
             ("as-is", "as_is"),
+            ("training", "training_priors"),
             ("ignore-colors", "ignore_colors"),
             ("priors", "priors_ogle3_lmc"),
             ("adapt", "priors_adapt"),
