@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import VERSION as __version__
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from .classifier.catalog import classify_catalog
     from .classifier.classify import classify
     from .classifier.trained import load_classifier
     from .classifier.training import train
@@ -59,12 +60,14 @@ _PUBLIC: dict[str, str] = {
     "train": "classifier.training",
     "load_classifier": "classifier.trained",
     "classify": "classifier.classify",
+    "classify_catalog": "classifier.catalog",
 }
 
 __all__ = [
     "LightCurves",
     "__version__",
     "classify",
+    "classify_catalog",
     "compute_features",
     "find_periods",
     "load_classifier",

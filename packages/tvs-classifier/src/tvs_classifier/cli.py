@@ -78,10 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--image-size", type=_image_size, default=(32, 64), help="HEIGHTxWIDTH (default 32x64)"
     )
     train.add_argument("--no-progress", action="store_true", help="hide the progress bars")
-    classify = sub.add_parser("classify", help="classify light curves from a CSV or Parquet file")
-    classify.add_argument("input", type=Path, help="CSV or Parquet long table of light curves")
+    classify = sub.add_parser(
+        "classify", help="classify light curves from a CSV or Parquet file or a HATS catalog"
+    )
     classify.add_argument(
-        "-o", "--output", type=Path, required=True, help="output table (.csv or .parquet)"
+        "input",
+        type=Path,
+        help="CSV or Parquet long table of light curves, or the folder of a HATS catalog "
+        "with nested light curves (classified with Dask, partition by partition)",
+    )
+    classify.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="output table (.csv or .parquet); for a HATS input, a new folder for a HATS "
+        "catalog (or a table)",
     )
     classify.add_argument("--period-col", default=None, help="column of known periods (days)")
     classify.add_argument("--bands", type=_band_list, default=None, help="use only these bands")
@@ -107,6 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="bands whose colors the model must not use (other surveys' filters), or 'all'",
     )
     classify.add_argument("--batch-size", type=int, default=4096, help="objects per batch")
+    classify.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="HATS input: start a local Dask cluster of this many worker processes",
+    )
+    classify.add_argument(
+        "--scheduler",
+        default=None,
+        help="HATS input: address of a running Dask scheduler (instead of --workers)",
+    )
+    classify.add_argument(
+        "--nested-col", default=None, help="HATS input: the nested light-curve column"
+    )
     classify.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return parser
 
@@ -246,9 +272,13 @@ def _train(args: argparse.Namespace) -> int:
 def _classify(args: argparse.Namespace) -> int:
     from .classifier.classify import classify
     from .classifier.trained import load_classifier
-    from .io.readers import read_light_curves, read_periods
+    from .io.readers import is_hats_catalog, read_light_curves, read_periods
     from .io.writers import check_output, write_table
 
+    if is_hats_catalog(args.input):
+        return _classify_catalog(args)
+    if args.workers is not None or args.scheduler is not None:
+        raise ValueError("--workers and --scheduler are for a HATS catalog input (a folder)")
     output = check_output(args.output)
     classifier = load_classifier(args.model)
     light_curves = read_light_curves(args.input, band_map=args.band_map)
@@ -268,6 +298,46 @@ def _classify(args: argparse.Namespace) -> int:
     print(
         f"classified {len(result) - n_flagged} of {len(result)} objects "
         f"({n_flagged} flagged) with model {classifier.version}; wrote {output}"
+    )
+    return 0
+
+
+def _classify_catalog(args: argparse.Namespace) -> int:
+    """``classify`` of a HATS catalog folder: Dask, partition by partition."""
+    import lsdb
+
+    from .classifier.catalog import classify_catalog, dask_client
+    from .io.writers import TABLE_SUFFIXES, check_output, write_hats, write_table
+
+    table_output = args.output.suffix in TABLE_SUFFIXES
+    if table_output:
+        check_output(args.output)
+    elif args.output.exists() or not args.output.parent.is_dir():
+        write_hats(None, args.output)  # raises, naming the problem, before any work
+    catalog = lsdb.open_catalog(args.input)
+    result = classify_catalog(
+        catalog,
+        nested_column=args.nested_col,
+        period_column=args.period_col,
+        model=args.model,
+        band_map=args.band_map,
+        priors=args.priors,
+        ignore_colors=args.ignore_colors,
+        bands=args.bands,
+        batch_size=args.batch_size,
+    )
+    with dask_client(args.workers, args.scheduler):
+        if table_output:
+            frame = result.compute()
+            write_table(frame.reset_index(drop=True), args.output)
+            n, n_flagged = len(frame), int(frame["class"].isna().sum())
+        else:
+            write_hats(result, args.output)
+            written = lsdb.open_catalog(args.output, columns=["class"]).compute()
+            n, n_flagged = len(written), int(written["class"].isna().sum())
+    print(
+        f"classified {n - n_flagged} of {n} objects ({n_flagged} flagged) of the HATS catalog "
+        f"{args.input} in {catalog.npartitions} partitions; wrote {args.output}"
     )
     return 0
 

@@ -13,6 +13,9 @@
     loaded (`load_classifier`) in one place; the default model;
 `tvs_classifier.classifier.classify`
     classification of light curves, one row per object (`classify`);
+`tvs_classifier.classifier.catalog`
+    the same for a HATS catalog, partition by partition with LSDB and Dask
+    (`classify_catalog`);
 `tvs_classifier.classifier.crossmatch`
     labels for real light curves from catalogs (`build_training_set`).
 

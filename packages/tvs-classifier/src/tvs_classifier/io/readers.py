@@ -35,6 +35,7 @@ __all__ = [
     "FORMATS",
     "NESTED_ID_COLUMNS",
     "from_nested",
+    "is_hats_catalog",
     "is_lsdb_catalog",
     "read_labelled",
     "read_light_curve_files",
@@ -485,6 +486,22 @@ def _with_parquet_units(table: pd.DataFrame, path: Path) -> pd.DataFrame | Any:
 def _computed(frame: Any) -> Any:
     """An LSDB catalog computed into its NestedFrame; anything else as it is."""
     return frame.compute() if is_lsdb_catalog(frame) else frame
+
+
+def is_hats_catalog(path: str | Path) -> bool:
+    """Whether ``path`` is the folder of a HATS catalog or collection.
+
+    A HATS catalog folder holds ``hats.properties`` (older ones ``properties``); a
+    collection of a catalog with its margins and indexes, ``collection.properties``.
+
+    Examples
+    --------
+    >>> is_hats_catalog("light_curves.parquet")
+    False
+    """
+    path = Path(path)
+    names = ("collection.properties", "hats.properties", "properties")
+    return path.is_dir() and any((path / name).is_file() for name in names)
 
 
 def is_lsdb_catalog(value: Any) -> bool:

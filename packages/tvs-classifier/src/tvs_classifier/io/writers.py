@@ -18,15 +18,25 @@ Examples
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .._output import write_atomic
 from ..lightcurves import LightCurves
 
-__all__ = ["LABEL_COLUMNS", "TABLE_SUFFIXES", "check_output", "write_labelled", "write_table"]
+__all__ = [
+    "LABEL_COLUMNS",
+    "TABLE_SUFFIXES",
+    "check_output",
+    "write_hats",
+    "write_labelled",
+    "write_table",
+]
 
 #: Suffixes `write_table` knows.
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
@@ -85,6 +95,52 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     if path.suffix == ".csv":
         return write_atomic(path, lambda temporary: frame.to_csv(temporary, index=False))
     return write_atomic(path, lambda temporary: frame.to_parquet(temporary, index=False))
+
+
+def write_hats(catalog: Any, path: str | Path) -> Path:
+    """Write an LSDB catalog as a HATS catalog folder, whole or not at all.
+
+    The catalog is computed (partition by partition, by the running Dask scheduler)
+    and written into a temporary folder beside ``path``, which is renamed to ``path``
+    once complete: a failure leaves nothing at ``path``.
+
+    Parameters
+    ----------
+    catalog : lsdb.Catalog
+        E.g. the lazy result of `tvs_classifier.classify_catalog`.
+    path : str or Path
+        A folder that does not exist yet, in an existing folder; its name is the
+        catalog's name.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` exists or its parent folder does not.
+
+    Examples
+    --------
+    >>> write_hats(None, ".")
+    Traceback (most recent call last):
+    ...
+    ValueError: output '.' exists: give a new folder for the HATS catalog
+    """
+    path = Path(path)
+    if path.exists():
+        raise ValueError(f"output {str(path)!r} exists: give a new folder for the HATS catalog")
+    if not path.parent.is_dir():
+        raise ValueError(f"output folder {str(path.parent)!r} does not exist")
+    temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        catalog.write_catalog(temporary, catalog_name=path.name, overwrite=True)
+        temporary.rename(path)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    return path
 
 
 def write_labelled(
