@@ -103,8 +103,24 @@ def test_classify_writes_one_row_per_object(tmp_path, capsys, model_dir, suffixe
     assert (out["model_version"] == load_classifier(model_dir).version).all()
     said = capsys.readouterr().out
     assert "classified 6 of 6 objects" in said
+    assert "periods: 6 given, 0 searched, 0 without" in said
     assert (out["priors"] == "default").all()
     assert not list(tmp_path.glob(".*"))
+
+
+def test_classify_joins_periods_from_another_table(tmp_path, capsys, model_dir):
+    source, target = tmp_path / "lc.csv", tmp_path / "out.csv"
+    labels = _light_curve_file(source)
+    catalog = tmp_path / "broker.parquet"  # a period for four of the six, under another name
+    labels.iloc[:4].rename(columns={"period": "P_best"}).to_parquet(catalog)
+    argv = ["classify", str(source), "-o", str(target), "--model", str(model_dir)]
+    assert main([*argv, "--periods", str(catalog), "--period-col", "P_best", "--no-progress"]) == 0
+    out = pd.read_csv(target)
+    assert out["period_source"].tolist() == ["given"] * 4 + ["found"] * 2
+    assert out["period"][:4].to_numpy() == pytest.approx(labels["period"][:4].to_numpy())
+    assert f"periods: 4 given from {catalog}, 2 searched, 0 without" in capsys.readouterr().out
+    assert main([*argv[:-2], "-o", str(tmp_path / "o2.csv"), "--periods", str(catalog)]) == 1
+    assert "--periods needs --period-col" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         "catalog (or a table)",
     )
     classify.add_argument("--period-col", default=None, help="column of known periods (days)")
+    classify.add_argument(
+        "--periods",
+        type=Path,
+        default=None,
+        help="a table (CSV, Parquet) with an object id column and --period-col, e.g. a "
+        "broker's features or a catalog: its periods are joined by object id; objects "
+        "without one get a searched period",
+    )
     classify.add_argument("--bands", type=_band_list, default=None, help="use only these bands")
     classify.add_argument(
         "--band-map", type=_band_map, default=None, help="renames, e.g. ztf_g=g,ztf_r=r"
@@ -279,10 +287,14 @@ def _classify(args: argparse.Namespace) -> int:
         return _classify_catalog(args)
     if args.workers is not None or args.scheduler is not None:
         raise ValueError("--workers and --scheduler are for a HATS catalog input (a folder)")
+    if args.periods is not None and args.period_col is None:
+        raise ValueError("--periods needs --period-col, the column of periods in that table")
     output = check_output(args.output)
     classifier = load_classifier(args.model)
     light_curves = read_light_curves(args.input, band_map=args.band_map)
-    periods = None if args.period_col is None else read_periods(args.input, args.period_col)
+    periods = None
+    if args.period_col is not None:
+        periods = read_periods(args.periods or args.input, args.period_col)
     result = classify(
         light_curves,
         periods,
@@ -299,6 +311,12 @@ def _classify(args: argparse.Namespace) -> int:
         f"classified {len(result) - n_flagged} of {len(result)} objects "
         f"({n_flagged} flagged) with model {classifier.version}; wrote {output}"
     )
+    sources = result["period_source"].value_counts()
+    where = f" from {args.periods}" if args.periods is not None else ""
+    print(
+        f"periods: {sources.get('given', 0)} given{where}, {sources.get('found', 0)} "
+        f"searched, {sources.get('none', 0)} without"
+    )
     return 0
 
 
@@ -309,6 +327,11 @@ def _classify_catalog(args: argparse.Namespace) -> int:
     from .classifier.catalog import classify_catalog, dask_client
     from .io.writers import TABLE_SUFFIXES, check_output, write_hats, write_table
 
+    if args.periods is not None:
+        raise ValueError(
+            "--periods is for a table input: a HATS catalog's periods are a column of the "
+            "catalog (--period-col)"
+        )
     table_output = args.output.suffix in TABLE_SUFFIXES
     if table_output:
         check_output(args.output)
