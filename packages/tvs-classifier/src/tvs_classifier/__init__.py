@@ -24,7 +24,7 @@ simulator's tables) are imported on first use:
 
 >>> from tvs_classifier import classify, load_classifier, read_light_curves
 >>> sorted(__all__)[:4]
-['LightCurves', '__version__', 'classify', 'compute_features']
+['LightCurves', '__version__', 'classify', 'classify_catalog']
 
 A trained default model ships in ``tvs_classifier/data/model`` (trained on synthetic
 LSST light curves; see its ``MODEL_CARD.md``).
