@@ -325,7 +325,13 @@ def _classify_catalog(args: argparse.Namespace) -> int:
     import lsdb
 
     from .classifier.catalog import classify_catalog, dask_client
-    from .io.writers import TABLE_SUFFIXES, check_output, write_hats, write_table
+    from .io.writers import (
+        TABLE_SUFFIXES,
+        check_hats_output,
+        check_output,
+        write_hats,
+        write_table,
+    )
 
     if args.periods is not None:
         raise ValueError(
@@ -333,10 +339,10 @@ def _classify_catalog(args: argparse.Namespace) -> int:
             "catalog (--period-col)"
         )
     table_output = args.output.suffix in TABLE_SUFFIXES
-    if table_output:
+    if table_output:  # the output is checked before any work
         check_output(args.output)
-    elif args.output.exists() or not args.output.parent.is_dir():
-        write_hats(None, args.output)  # raises, naming the problem, before any work
+    else:
+        check_hats_output(args.output)
     catalog = lsdb.open_catalog(args.input)
     result = classify_catalog(
         catalog,

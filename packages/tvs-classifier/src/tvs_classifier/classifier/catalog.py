@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..io.readers import from_nested, is_lsdb_catalog
+from ..io.readers import NESTED_ID_COLUMNS, from_nested, is_lsdb_catalog
 from ..lightcurves import LightCurveError
 from .classify import classify
 from .priors import DEFAULT_PRIORS, apply_priors
@@ -129,8 +129,6 @@ def classify_catalog(
     nested = set(catalog.nested_columns)
     base = [str(name) for name in catalog.columns if name not in nested]
     if id_column is None:
-        from ..io.readers import NESTED_ID_COLUMNS
-
         found = [name for name in NESTED_ID_COLUMNS if name in base]
         if not found:
             raise LightCurveError(

@@ -32,6 +32,7 @@ from ..lightcurves import LightCurves
 __all__ = [
     "LABEL_COLUMNS",
     "TABLE_SUFFIXES",
+    "check_hats_output",
     "check_output",
     "write_hats",
     "write_labelled",
@@ -97,6 +98,29 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     return write_atomic(path, lambda temporary: frame.to_parquet(temporary, index=False))
 
 
+def check_hats_output(path: str | Path) -> Path:
+    """``path`` as a Path, if it can become a new HATS catalog folder.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` exists (nothing is overwritten) or its parent folder does not.
+
+    Examples
+    --------
+    >>> check_hats_output(".")
+    Traceback (most recent call last):
+    ...
+    ValueError: output '.' exists: give a new folder for the HATS catalog
+    """
+    path = Path(path)
+    if path.exists():
+        raise ValueError(f"output {str(path)!r} exists: give a new folder for the HATS catalog")
+    if not path.parent.is_dir():
+        raise ValueError(f"output folder {str(path.parent)!r} does not exist")
+    return path
+
+
 def write_hats(catalog: Any, path: str | Path) -> Path:
     """Write an LSDB catalog as a HATS catalog folder, whole or not at all.
 
@@ -120,20 +144,18 @@ def write_hats(catalog: Any, path: str | Path) -> Path:
     Raises
     ------
     ValueError
-        If ``path`` exists or its parent folder does not.
+        If ``path`` exists or its parent folder does not (`check_hats_output`).
 
     Examples
     --------
-    >>> write_hats(None, ".")
-    Traceback (most recent call last):
-    ...
-    ValueError: output '.' exists: give a new folder for the HATS catalog
+    >>> import lsdb, pandas as pd, tempfile, pathlib
+    >>> frame = pd.DataFrame({"object_id": [1, 2], "ra": [10.0, 20.0], "dec": [0.0, 5.0]})
+    >>> catalog = lsdb.from_dataframe(frame, ra_column="ra", dec_column="dec")
+    >>> out = write_hats(catalog, pathlib.Path(tempfile.mkdtemp()) / "two")  # doctest: +SKIP
+    >>> len(lsdb.open_catalog(out).compute())  # doctest: +SKIP
+    2
     """
-    path = Path(path)
-    if path.exists():
-        raise ValueError(f"output {str(path)!r} exists: give a new folder for the HATS catalog")
-    if not path.parent.is_dir():
-        raise ValueError(f"output folder {str(path.parent)!r} does not exist")
+    path = check_hats_output(path)
     temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         catalog.write_catalog(temporary, catalog_name=path.name, overwrite=True)
