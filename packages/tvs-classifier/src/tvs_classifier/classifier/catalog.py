@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..io.readers import NESTED_ID_COLUMNS, from_nested, is_lsdb_catalog
+from ..io.readers import from_nested, is_lsdb_catalog, nested_id_column
 from ..lightcurves import LightCurveError
 from .classify import classify
 from .priors import DEFAULT_PRIORS, apply_priors
@@ -128,14 +128,8 @@ def classify_catalog(
     ra, dec = info.ra_column, info.dec_column
     nested = set(catalog.nested_columns)
     base = [str(name) for name in catalog.columns if name not in nested]
-    if id_column is None:
-        found = [name for name in NESTED_ID_COLUMNS if name in base]
-        if not found:
-            raise LightCurveError(
-                f"no object id column among the catalog's columns {base}: name it with id_column="
-            )
-        id_column = found[0]
-    missing = [name for name in (id_column, period_column, ra, dec) if name and name not in base]
+    id_column = nested_id_column(base, id_column)
+    missing = [name for name in (period_column, ra, dec) if name and name not in base]
     if missing:
         raise LightCurveError(f"the catalog has no column(s) {missing}; it has {base}")
     if bands is not None and not set(bands) <= set(classifier.bands):

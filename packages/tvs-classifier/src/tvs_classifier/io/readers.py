@@ -37,6 +37,7 @@ __all__ = [
     "from_nested",
     "is_hats_catalog",
     "is_lsdb_catalog",
+    "nested_id_column",
     "read_labelled",
     "read_light_curve_files",
     "read_light_curves",
@@ -238,18 +239,7 @@ def from_nested(
         raise LightCurveError(
             f"nested_column={nested_column!r} is not a nested column; the frame has {nested}"
         )
-    base = list(frame.base_columns)
-    if id_column is None:
-        found = [name for name in NESTED_ID_COLUMNS if name in base]
-        if not found:
-            raise LightCurveError(
-                f"no object id column among the base columns {base}: name it with id_column="
-            )
-        id_column = found[0]
-    elif id_column not in base:
-        raise LightCurveError(
-            f"id_column={id_column!r} is not a base column; the frame has {base}"
-        )
+    id_column = nested_id_column(list(frame.base_columns), id_column)
     series = frame[nested_column]
     flat = series.nest.to_flat().reset_index(drop=True)
     lengths = np.asarray(series.nest.len(), dtype=np.int64)
@@ -486,6 +476,35 @@ def _with_parquet_units(table: pd.DataFrame, path: Path) -> pd.DataFrame | Any:
 def _computed(frame: Any) -> Any:
     """An LSDB catalog computed into its NestedFrame; anything else as it is."""
     return frame.compute() if is_lsdb_catalog(frame) else frame
+
+
+def nested_id_column(base: list[str], id_column: str | None = None) -> str:
+    """The object id column among a nested frame's (or catalog's) base columns.
+
+    ``id_column`` if given and present; else the first of `NESTED_ID_COLUMNS` present.
+
+    Raises
+    ------
+    LightCurveError
+        If the named column is not a base column, or none of `NESTED_ID_COLUMNS` is.
+
+    Examples
+    --------
+    >>> nested_id_column(["ra", "objectId", "lc_count"])
+    'objectId'
+    """
+    if id_column is None:
+        found = [name for name in NESTED_ID_COLUMNS if name in base]
+        if not found:
+            raise LightCurveError(
+                f"no object id column among the base columns {base}: name it with id_column="
+            )
+        return found[0]
+    if id_column not in base:
+        raise LightCurveError(
+            f"id_column={id_column!r} is not a base column; the frame has {base}"
+        )
+    return id_column
 
 
 def is_hats_catalog(path: str | Path) -> bool:
