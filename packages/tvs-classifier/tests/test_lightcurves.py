@@ -108,6 +108,31 @@ def test_same_time_first_and_raise_policies():
         LightCurves.from_table(table, duplicates="average")
 
 
+def test_repeats_apart_in_the_input_are_found_and_first_means_first_given():
+    # Same object, band and time, separated by other rows and out of time order:
+    # "first" keeps the value given first, not the smallest one; an exact duplicate
+    # given far apart is still dropped, and another band at that time is kept.
+    table = pd.DataFrame(
+        {
+            "object_id": ["a", "b", "a", "a", "b", "a", "a"],
+            "mjd": [60003.0, 60001.0, 60001.0, 60002.0, 60001.0, 60001.0, 60001.0],
+            "band": ["g", "g", "g", "g", "g", "r", "g"],
+            "mag": [18.0, 15.0, 18.4, 18.1, 15.0, 17.0, 18.2],
+            "mag_err": [0.02] * 7,
+        }
+    )
+    first = LightCurves.from_table(table, duplicates="first")
+    assert first.report.dropped["duplicate_rows"] == 1
+    assert first.report.merged == 1
+    assert first.report.resorted
+    a = first["a"]
+    assert a["mjd"].tolist() == [60001.0, 60001.0, 60002.0, 60003.0]
+    assert a.loc[a["band"] == "g", "mag"].tolist() == [18.4, 18.1, 18.0]
+    merged = LightCurves.from_table(table)["a"]
+    at_start = merged[merged["mjd"] == 60001.0].set_index("band")["mag"]
+    assert at_start.to_dict() == {"g": pytest.approx(18.3), "r": 17.0}
+
+
 def test_missing_column_names_the_column_and_the_fix():
     with pytest.raises(LightCurveError, match=r"no column\(s\) \['mag_err'\].*columns="):
         LightCurves.from_table(small().drop(columns="mag_err"))

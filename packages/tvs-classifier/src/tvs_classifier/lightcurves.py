@@ -266,9 +266,7 @@ class LightCurves:
         band_names = dict(zip(given.tolist(), normalized.tolist(), strict=True))
         frame = frame.assign(band=normalized)
         frame, resorted = _sort(frame)
-        before = len(frame)
-        frame = frame.drop_duplicates(ignore_index=True)
-        dropped["duplicate_rows"] = before - len(frame)
+        frame, dropped["duplicate_rows"] = _drop_duplicate_rows(frame)
         frame, merged = _merge_same_time(frame, duplicates)
         report = ValidationReport(
             n_input=n_input + sum((_dropped or {}).values()),
@@ -494,42 +492,76 @@ def _drop_bad_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
 
 
 def _sort(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    """Sort rows by object (first-appearance order) and time; say whether order changed."""
+    """Sort rows by object (first-appearance order) and time; say whether order changed.
+
+    Rows of one object at one time are then ordered by band, magnitude and error, so that repeated measurements and exact duplicate rows lie
+    next to each other (`_drop_duplicate_rows`, `_merge_same_time` need only compare
+    neighbours); ties keep their input order. ``resorted`` says whether the input was
+    out of object and time order. The frame keeps its index (the input positions).
+    """
     codes, _ = pd.factorize(frame["object_id"], sort=False)
-    order = np.lexsort((frame["mjd"].to_numpy(), codes))
-    resorted = bool(np.any(order != np.arange(order.size)))
-    if resorted:
-        frame = frame.iloc[order].reset_index(drop=True)
-    return frame, resorted
+    mjd = frame["mjd"].to_numpy(np.float64)
+    step = np.diff(codes)
+    resorted = bool(np.any((step < 0) | ((step == 0) & (np.diff(mjd) < 0))))
+    order = np.lexsort((mjd, codes)) if resorted else np.arange(codes.size)
+    codes, mjd = codes[order], mjd[order]
+    tie = np.r_[False, (codes[1:] == codes[:-1]) & (mjd[1:] == mjd[:-1])]
+    if tie.any():  # few rows: order each run of one object and time by the other columns
+        rows = np.flatnonzero(tie | np.r_[tie[1:], False])
+        run = np.cumsum(~tie)[rows]
+        within = order[rows]
+        band_codes = pd.factorize(frame["band"].to_numpy()[within], sort=False)[0]
+        mag, mag_err = frame["mag"].to_numpy()[within], frame["mag_err"].to_numpy()[within]
+        order[rows] = within[np.lexsort((mag_err, mag, band_codes, run))]
+    # The index (input positions) is kept until `_merge_same_time` has used it.
+    return frame.iloc[order], resorted
+
+
+def _same_as_previous(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """For rows 1..n-1 of a sorted frame: whether each equals the row before in ``names``."""
+    same = np.ones(max(len(frame) - 1, 0), dtype=bool)
+    for name in names:
+        values = frame[name].to_numpy()
+        same &= values[1:] == values[:-1]
+    return same
+
+
+def _drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Drop exact duplicate rows of a `_sort`-ed frame (they are neighbours); count them."""
+    repeated = np.r_[False, _same_as_previous(frame, list(frame.columns))]
+    n_repeated = int(np.count_nonzero(repeated))
+    return (frame[~repeated] if n_repeated else frame), n_repeated
 
 
 def _merge_same_time(frame: pd.DataFrame, policy: str) -> tuple[pd.DataFrame, int]:
-    """Merge several measurements of one object and band at one time."""
-    key = ["object_id", "band", "mjd"]
-    repeated = frame.duplicated(key, keep=False).to_numpy()
-    if not repeated.any():
-        return frame, 0
-    n_extra = int(frame.duplicated(key, keep="first").sum())
+    """Merge several measurements of one object and band at one time (a `_sort`-ed frame).
+
+    The frame's index holds the input positions (for ``policy="first"``); the result
+    has a default index.
+    """
+    later = np.r_[False, _same_as_previous(frame, ["object_id", "mjd", "band"])]
+    n_extra = int(np.count_nonzero(later))
+    if not n_extra:
+        return frame.reset_index(drop=True), 0
     if policy == "raise":
-        first = frame[repeated].iloc[0]
+        first = frame.iloc[int(np.argmax(later)) - 1]
         raise LightCurveError(
             f"{n_extra} measurement(s) repeat an object, band and time with different values "
             f"(first: object {first['object_id']!r}, band {first['band']!r}, mjd {first['mjd']}); "
             "use duplicates='mean' or 'first', or remove them"
         )
+    starts = np.flatnonzero(~later)
     if policy == "first":
-        merged = frame.drop_duplicates(key, keep="first", ignore_index=True)
-        return merged, n_extra
-    weight = 1.0 / frame["mag_err"].to_numpy() ** 2
-    work = frame.assign(_w=weight, _wm=weight * frame["mag"].to_numpy())
-    groups = work.groupby(key, sort=False, dropna=False)
-    sums = groups[["_w", "_wm"]].sum()
-    smallest = groups["mag_err"].min()
-    first_rows = frame.drop_duplicates(key, keep="first", ignore_index=True)
-    index = pd.MultiIndex.from_frame(first_rows[key])
-    mean = (sums["_wm"] / sums["_w"]).reindex(index).to_numpy()
-    merged = first_rows.assign(mag=mean, mag_err=smallest.reindex(index).to_numpy())
-    return merged, n_extra
+        # Rows at one time are sorted by magnitude: the first given is the lowest index.
+        first_given = np.minimum.reduceat(frame.index.to_numpy(), starts)
+        return frame.loc[first_given].reset_index(drop=True), n_extra
+    mag = frame["mag"].to_numpy(np.float64)
+    mag_err = frame["mag_err"].to_numpy(np.float64)
+    weight = 1.0 / mag_err**2
+    mean = np.add.reduceat(weight * mag, starts) / np.add.reduceat(weight, starts)
+    smallest = np.minimum.reduceat(mag_err, starts)
+    merged = frame.iloc[starts].reset_index(drop=True)
+    return merged.assign(mag=mean, mag_err=smallest), n_extra
 
 
 def _format_counts(counts: Mapping[str, int]) -> str:
