@@ -59,11 +59,15 @@ Examples
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from .lightcurves import LightCurves
@@ -159,6 +163,7 @@ def find_period(
     check_double: bool = True,
     double_p_value: float = 1e-6,
     backend: str = "auto",
+    threads: int | None = None,
 ) -> PeriodResult:
     """Find the period of one light curve with a (multiband) Lomb-Scargle periodogram.
 
@@ -198,7 +203,12 @@ def find_period(
     backend : {"auto", "astropy", "nifty-ls"}
         Periodogram on the coarse grid: astropy's fast method, or nifty-ls (an
         optional package, faster on long light curves); ``"auto"`` takes nifty-ls
-        when it is installed.
+        when it is installed. With nifty-ls, ``nterms=1`` and the ``"fast"``
+        multiband method, the periodograms of all bands are one batched nifty-ls
+        transform (see the module notes).
+    threads : int, optional
+        Threads of nifty-ls's transform; nifty-ls chooses by default.
+        `find_periods` sets 1 and searches several light curves at once instead.
 
     Returns
     -------
@@ -210,7 +220,8 @@ def find_period(
         For mismatched lengths, too few points, non-finite values, non-positive
         errors, a zero time baseline or an empty period range.
     ValueError
-        For an unknown ``backend``, or ``"nifty-ls"`` when it is not installed.
+        For an unknown ``backend``, ``"nifty-ls"`` when it is not installed, or
+        ``threads`` below 1.
 
     Examples
     --------
@@ -241,6 +252,7 @@ def find_period(
     from astropy.timeseries import LombScargle, LombScargleMultiband
 
     fast = _fast_method(backend)
+    _check_threads(threads, "threads")
     t, y, dy, bands = _check_series(mjd, mag, mag_err, band)
     baseline = float(t.max() - t.min())
     if not baseline > 0:
@@ -254,24 +266,25 @@ def find_period(
     f_min, f_max = 1.0 / longest, 1.0 / min_period
     t, y, dy, bands = _drop_sparse_bands(t, y, dy, bands)
     unique_bands = np.unique(bands)
-    if unique_bands.size > 1:
+    multiband = unique_bands.size > 1
+    if multiband:
         periodogram = LombScargleMultiband(t, y, bands, dy, nterms_base=nterms, nterms_band=1)
-        frequency = periodogram.autofrequency(
-            samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            power = periodogram.power(frequency, method=multiband_method, sb_method=fast)
         method = "lomb_scargle_multiband"
     else:
         periodogram = LombScargle(t, y, dy, nterms=nterms)
-        frequency = periodogram.autofrequency(
-            samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
+        method = "lomb_scargle"
+    frequency = periodogram.autofrequency(
+        samples_per_peak=samples_per_peak, minimum_frequency=f_min, maximum_frequency=f_max
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if fast == "fastnifty" and nterms == 1 and (not multiband or multiband_method == "fast"):
+            power = _combine_bands(_band_periodograms(t, y, dy, bands, frequency, threads))
+        elif multiband:
+            power = periodogram.power(frequency, method=multiband_method, sb_method=fast)
+        else:
             power = periodogram.power(
                 frequency, method=fast if nterms == 1 else f"{fast}{_CHI2_SUFFIX[fast]}"
             )
-        method = "lomb_scargle"
     power = np.asarray(power, dtype=np.float64)
     if not np.isfinite(power).any() or np.nanmax(power) <= 0:
         raise PeriodError(
@@ -317,9 +330,17 @@ def find_periods(
     periods: Mapping[object, float] | pd.Series | None = None,
     *,
     progress: bool = True,
+    workers: int | None = None,
     **search: object,
 ) -> pd.DataFrame:
     """Period of every object: the one given, or one found with `find_period`.
+
+    The searches run ``workers`` at a time in threads, each one-threaded (nifty-ls's
+    transform with ``threads=1``, and BLAS and OpenMP limited to one thread for the
+    duration of the call, with threadpoolctl): every core is kept busy with whole
+    light curves, which for survey light curves is faster than sharing one light
+    curve's work between threads. Each search is `find_period` on its own, so the
+    results do not depend on ``workers``.
 
     Parameters
     ----------
@@ -329,9 +350,12 @@ def find_periods(
         Known periods by object id (days); NaN or absent ids are searched.
     progress : bool
         Show a progress bar (tqdm).
+    workers : int, optional
+        Light curves searched at once; by default the number of CPU cores this
+        process may use. ``1`` searches them one after the other.
     **search
         Passed to `find_period` (e.g. ``min_period``, ``max_period``,
-        ``check_double``, ``backend``).
+        ``check_double``, ``backend``; ``threads`` is 1 unless given).
 
     Returns
     -------
@@ -342,6 +366,12 @@ def find_periods(
         period found was doubled, see `find_period`'s ``check_double``), ``flag``
         (empty, or why no period could be found; such objects get a NaN period, never
         an exception).
+
+    Raises
+    ------
+    ValueError
+        For ``workers`` below 1, and for a bad ``backend`` or ``threads`` (before
+        any search).
 
     Examples
     --------
@@ -363,15 +393,20 @@ def find_periods(
     >>> find_periods(lcs, {"star": 0.8}, progress=False)["period_source"][0]
     'given'
     """
+    _check_threads(workers, "workers")
+    _fast_method(str(search.get("backend", "auto")))
+    _check_threads(search.get("threads"), "threads")
+    workers = workers or _usable_cores()
+    search = {"threads": 1, **search}
     known = pd.Series(dict(periods) if isinstance(periods, Mapping) else periods, dtype=float)
     table = light_curves.table
     offsets = light_curves.offsets
     columns = [table[name].to_numpy() for name in ("mjd", "mag", "mag_err", "band")]
-    rows = []
     ids = light_curves.object_ids
-    for k, object_id in enumerate(tqdm(ids, desc="periods", disable=not progress)):
+    rows = []
+    searched = []
+    for k, object_id in enumerate(ids):
         part = slice(offsets[k], offsets[k + 1])
-        n_bands = int(np.unique(columns[3][part]).size)
         given = known.get(object_id, np.nan) if known.size else np.nan
         row = {
             "object_id": object_id,
@@ -381,19 +416,33 @@ def find_periods(
             "false_alarm_probability": np.nan,
             "power": np.nan,
             "n_points": int(offsets[k + 1] - offsets[k]),
-            "n_bands": n_bands,
+            "n_bands": int(np.unique(columns[3][part]).size),
             "doubled": False,
             "flag": "",
         }
         if np.isfinite(given) and given > 0:
             row.update(period=float(given), period_source="given")
         else:
-            try:
-                result = find_period(*(column[part] for column in columns), **search)
-            except PeriodError as error:
-                row["flag"] = str(error)
+            searched.append(k)
+        rows.append(row)
+
+    def search_one(k: int) -> PeriodResult | PeriodError:
+        part = slice(offsets[k], offsets[k + 1])
+        try:
+            return find_period(*(column[part] for column in columns), **search)
+        except PeriodError as error:
+            return error
+
+    # One thread per search: BLAS and OpenMP pools of their own would oversubscribe the cores.
+    limits = threadpool_limits(limits=1) if workers > 1 else nullcontext()
+    with limits, ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(search_one, searched) if workers > 1 else map(search_one, searched)
+        bar = tqdm(results, total=len(searched), desc="periods", disable=not progress)
+        for k, result in zip(searched, bar, strict=True):
+            if isinstance(result, PeriodError):
+                rows[k]["flag"] = str(result)
             else:
-                row.update(
+                rows[k].update(
                     period=result.period,
                     period_err=result.period_err,
                     period_source=result.method,
@@ -401,7 +450,6 @@ def find_periods(
                     power=result.power,
                     doubled=result.doubled,
                 )
-        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -565,6 +613,58 @@ def _fast_method(backend: str) -> str:
     import nifty_ls  # noqa: F401  (registers the "fastnifty" methods with astropy)
 
     return "fastnifty"
+
+
+def _band_periodograms(
+    t: np.ndarray,
+    y: np.ndarray,
+    dy: np.ndarray,
+    bands: np.ndarray,
+    frequency: np.ndarray,
+    threads: int | None,
+) -> np.ndarray:
+    """Single-band Lomb-Scargle power of every band on the regular grid ``frequency``.
+
+    One nifty-ls call in batch mode: band ``b`` is row ``b`` of a batch over all the
+    light curve's times, with infinite errors (zero weight) at the other bands' times,
+    which gives the periodogram of that band alone. Rows follow ``np.unique(bands)``;
+    shape ``(n_bands, frequency.size)``, astropy's "standard" normalization.
+    """
+    import nifty_ls
+
+    mask = bands[None, :] == np.unique(bands)[:, None]
+    values = np.ascontiguousarray(np.broadcast_to(y, mask.shape))
+    errors = np.where(mask, dy[None, :], np.inf)
+    return nifty_ls.lombscargle(
+        t,
+        values,
+        errors,
+        fmin=frequency[0],
+        fmax=frequency[-1],
+        Nf=frequency.size,
+        nthreads=threads,
+    ).power
+
+
+def _combine_bands(power: np.ndarray) -> np.ndarray:
+    """astropy's "fast" multiband power: band powers weighted by their sums of squares."""
+    weight = np.sum(power**2, axis=1)
+    return np.dot(weight / weight.sum(), power)
+
+
+def _usable_cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _check_threads(value: int | None, name: str) -> None:
+    """A thread or worker count: None, or an integer of at least 1."""
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1
+    ):
+        raise ValueError(f"{name}={value!r}: give a whole number of at least 1, or None")
 
 
 def _refine_peak(
