@@ -292,10 +292,9 @@ def find_period(
             "no period can be found"
         )
     power = np.nan_to_num(power, nan=0.0)
-    refined = [
-        _refine_peak(periodogram, frequency, peak, float(power[peak]))
-        for peak in _highest_peaks(power, max(1, candidates))
-    ]
+    refined = _refine_peaks(
+        periodogram, t, y, dy, bands, frequency, power, _highest_peaks(power, max(1, candidates))
+    )
     choice = 0
     if len(refined) > 1:
         chi2 = [_fourier_chi2(t, y, dy, bands, frequency, harmonics) for frequency, _ in refined]
@@ -667,30 +666,84 @@ def _check_threads(value: int | None, name: str) -> None:
         raise ValueError(f"{name}={value!r}: give a whole number of at least 1, or None")
 
 
-def _refine_peak(
-    periodogram: object, frequency: np.ndarray, peak: int, peak_power: float
-) -> tuple[float, float]:
-    """Frequency and power of the peak on a fine grid spanning its neighbouring grid steps.
+def _refine_peaks(
+    periodogram: object,
+    t: np.ndarray,
+    y: np.ndarray,
+    dy: np.ndarray,
+    bands: np.ndarray,
+    frequency: np.ndarray,
+    power: np.ndarray,
+    peaks: np.ndarray,
+) -> list[tuple[float, float]]:
+    """Frequency and power of each peak on a fine grid spanning its neighbouring grid steps.
 
-    The coarse grid (``samples_per_peak`` steps per peak width) places the peak to within
+    The coarse grid (``samples_per_peak`` steps per peak width) places a peak to within
     half a step; evaluating the exact (not the approximate fast) periodogram on
-    `_REFINE_STEPS` frequencies around it removes most of that error.
+    `_REFINE_STEPS` frequencies around it removes most of that error. For one Fourier
+    term the band powers of all peaks come from one `_exact_band_powers` call and are
+    combined peak by peak (astropy's "fast" multiband weights over that peak's fine
+    grid); for more, astropy's periodogram evaluates each peak's grid.
     """
     from astropy.timeseries import LombScargleMultiband
 
-    low = frequency[max(peak - 1, 0)]
-    high = frequency[min(peak + 1, frequency.size - 1)]
-    fine = np.linspace(low, high, _REFINE_STEPS)
+    multiband = isinstance(periodogram, LombScargleMultiband)
+    nterms = periodogram.nterms_base if multiband else periodogram.nterms
+    low = frequency[np.maximum(peaks - 1, 0)]
+    high = frequency[np.minimum(peaks + 1, frequency.size - 1)]
+    fine = np.linspace(low, high, _REFINE_STEPS, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if isinstance(periodogram, LombScargleMultiband):
-            power = periodogram.power(fine, method="fast", sb_method="cython")
+        if nterms == 1:
+            band_power = _exact_band_powers(t, y, dy, bands, fine.ravel())
+            band_power = band_power.reshape(-1, *fine.shape)
+            fine_power = [_combine_bands(band_power[:, k]) for k in range(len(peaks))]
+        elif multiband:
+            fine_power = [periodogram.power(f, method="fast", sb_method="cython") for f in fine]
         else:
-            power = periodogram.power(fine, method="cython" if periodogram.nterms == 1 else "chi2")
-    power = np.nan_to_num(np.asarray(power, dtype=np.float64), nan=0.0)
-    best = int(np.argmax(power))
-    if power[best] <= 0:
-        return float(frequency[peak]), peak_power
-    return float(fine[best]), float(power[best])
+            fine_power = [periodogram.power(f, method="chi2") for f in fine]
+    refined = []
+    for peak, grid, values in zip(peaks, fine, fine_power, strict=True):
+        values = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0)
+        best = int(np.argmax(values))
+        if values[best] <= 0:
+            refined.append((float(frequency[peak]), float(power[peak])))
+        else:
+            refined.append((float(grid[best]), float(values[best])))
+    return refined
+
+
+def _exact_band_powers(
+    t: np.ndarray, y: np.ndarray, dy: np.ndarray, bands: np.ndarray, frequency: np.ndarray
+) -> np.ndarray:
+    """Exact single-band Lomb-Scargle power of every band at any ``frequency``.
+
+    The floating-mean periodogram (Zechmeister & Kuerster 2009) in astropy's
+    "standard" normalization from direct trigonometric sums, all bands at once; it
+    equals astropy's ``method="cython"`` to rounding. Rows follow
+    ``np.unique(bands)``; shape ``(n_bands, frequency.size)``.
+    """
+    mask = bands[None, :] == np.unique(bands)[:, None]
+    weight = np.where(mask, dy[None, :] ** -2.0, 0.0)
+    weight /= weight.sum(axis=1, keepdims=True)
+    centered = y[None, :] - (weight @ y)[:, None]
+    weighted_y = weight * centered
+    angle = (2.0 * np.pi) * np.outer(frequency, t - t.min())
+    sin, cos = np.sin(angle), np.cos(angle)
+    s, c = sin @ weight.T, cos @ weight.T
+    s2, c2 = (2.0 * sin * cos) @ weight.T, (cos * cos - sin * sin) @ weight.T
+    ys, yc = sin @ weighted_y.T, cos @ weighted_y.T
+    # The phase tau that decouples sine and cosine, as in nifty-ls and astropy.
+    tan_2wt = (s2 - 2.0 * s * c) / (c2 - (c * c - s * s))
+    c2w = 1.0 / np.sqrt(1.0 + tan_2wt**2)
+    s2w = tan_2wt * c2w
+    cw = np.sqrt(0.5 * (1.0 + c2w))
+    sw = np.sqrt(0.5) * np.sign(s2w) * np.sqrt(1.0 - c2w)
+    yc_tau = yc * cw + ys * sw
+    ys_tau = ys * cw - yc * sw
+    cc = 0.5 * (1.0 + c2 * c2w + s2 * s2w) - (c * cw + s * sw) ** 2
+    ss = 0.5 * (1.0 - c2 * c2w - s2 * s2w) - (s * cw - c * sw) ** 2
+    norm = np.sum(weighted_y * centered, axis=1)
+    return ((yc_tau**2 / cc + ys_tau**2 / ss) / norm).T
 
 
 def _half_width_at_half_maximum(frequency: np.ndarray, power: np.ndarray, peak: int) -> float:
