@@ -155,7 +155,7 @@ def test_classify_bad_input_and_output(tmp_path, capsys, model_dir):
     assert (
         main(["classify", str(bad), "-o", str(tmp_path / "o.txt"), "--model", str(model_dir)]) == 1
     )
-    assert ".csv or .parquet" in capsys.readouterr().err
+    assert ".csv, .parquet, .ecsv or .vot" in capsys.readouterr().err
 
 
 def test_classify_with_the_default_model_missing(tmp_path, capsys, monkeypatch):

@@ -92,41 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         required=True,
-        help="output table (.csv or .parquet); for a HATS input, a new folder for a HATS "
+        help="output table (.csv, .parquet, .ecsv or .vot); for a HATS input, a new folder for a HATS "
         "catalog (or a table)",
     )
-    classify.add_argument("--period-col", default=None, help="column of known periods (days)")
-    classify.add_argument(
-        "--periods",
-        type=Path,
-        default=None,
-        help="a table (CSV, Parquet) with an object id column and --period-col, e.g. a "
-        "broker's features or a catalog: its periods are joined by object id; objects "
-        "without one get a searched period",
-    )
-    classify.add_argument("--bands", type=_band_list, default=None, help="use only these bands")
-    classify.add_argument(
-        "--band-map", type=_band_map, default=None, help="renames, e.g. ztf_g=g,ztf_r=r"
-    )
-    classify.add_argument(
-        "--model", type=Path, default=None, help="model folder (default: installed)"
-    )
-    classify.add_argument(
-        "--priors",
-        type=_priors,
-        default="default",
-        help="class mix of the data: 'default' (periodic variables as common as in the "
-        "OGLE-III LMC catalog, non-variables as in training), a preset (ogle3-lmc: a "
-        "catalog of known variables), 'adapt' (estimated from the data), 'training' (every "
-        "subclass equally common), or frequencies such as RRL=0.6,ECL=0.3,CEP=0.1",
-    )
-    classify.add_argument(
-        "--ignore-colors",
-        type=lambda text: True if text == "all" else _band_list(text),
-        default=(),
-        help="bands whose colors the model must not use (other surveys' filters), or 'all'",
-    )
-    classify.add_argument("--batch-size", type=int, default=4096, help="objects per batch")
+    _add_classification_options(classify)
     classify.add_argument(
         "--workers",
         type=int,
@@ -141,8 +110,69 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument(
         "--nested-col", default=None, help="HATS input: the nested light-curve column"
     )
-    classify.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    update = sub.add_parser(
+        "update",
+        help="classify the new and changed objects of a table into a store (SQLite, PostgreSQL)",
+    )
+    update.add_argument(
+        "input", type=Path, help="CSV or Parquet long table of light curves (or a DP1 table)"
+    )
+    update.add_argument(
+        "--store",
+        required=True,
+        help="a .sqlite file (made if missing) or a database URL "
+        "(postgresql+psycopg://user@host/db)",
+    )
+    _add_classification_options(update)
+    update.set_defaults(batch_size=2000)
+    export = sub.add_parser("export", help="write a store's classifications as a table")
+    export.add_argument("--store", required=True, help="the .sqlite file or database URL")
+    export.add_argument(
+        "-o", "--output", type=Path, required=True, help="output (.csv, .parquet, .ecsv or .vot)"
+    )
+    export.add_argument(
+        "--history",
+        action="store_true",
+        help="every classification ever made (one row per object and run), not the latest",
+    )
     return parser
+
+
+def _add_classification_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``classify`` and ``update``: periods, model, bands, priors, batches."""
+    parser.add_argument("--period-col", default=None, help="column of known periods (days)")
+    parser.add_argument(
+        "--periods",
+        type=Path,
+        default=None,
+        help="a table (CSV, Parquet) with an object id column and --period-col, e.g. a "
+        "broker's features or a catalog: its periods are joined by object id; objects "
+        "without one get a searched period",
+    )
+    parser.add_argument("--bands", type=_band_list, default=None, help="use only these bands")
+    parser.add_argument(
+        "--band-map", type=_band_map, default=None, help="renames, e.g. ztf_g=g,ztf_r=r"
+    )
+    parser.add_argument(
+        "--model", type=Path, default=None, help="model folder (default: installed)"
+    )
+    parser.add_argument(
+        "--priors",
+        type=_priors,
+        default="default",
+        help="class mix of the data: 'default' (periodic variables as common as in the "
+        "OGLE-III LMC catalog, non-variables as in training), a preset (ogle3-lmc: a "
+        "catalog of known variables), 'adapt' (estimated from the data), 'training' (every "
+        "subclass equally common), or frequencies such as RRL=0.6,ECL=0.3,CEP=0.1",
+    )
+    parser.add_argument(
+        "--ignore-colors",
+        type=lambda text: True if text == "all" else _band_list(text),
+        default=(),
+        help="bands whose colors the model must not use (other surveys' filters), or 'all'",
+    )
+    parser.add_argument("--batch-size", type=int, default=4096, help="objects per batch")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
 
 def _band_list(text: str) -> tuple[str, ...]:
@@ -371,5 +401,52 @@ def _classify_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _update(args: argparse.Namespace) -> int:
+    """``update``: classify what is new or changed into the store; say what was done."""
+    from .classifier.trained import load_classifier
+    from .io.readers import is_hats_catalog
+    from .store import update
+
+    if is_hats_catalog(args.input):
+        raise ValueError(
+            f"{args.input} is a HATS catalog: update reads tables (CSV, Parquet); classify a "
+            "catalog with 'tvs-classifier classify CATALOG -o OUT --workers N'"
+        )
+    report = update(
+        args.input,
+        args.store,
+        period_column=args.period_col,
+        periods=args.periods,
+        classifier=load_classifier(args.model),
+        band_map=args.band_map,
+        bands=args.bands,
+        priors=args.priors,
+        ignore_colors=args.ignore_colors,
+        batch_size=args.batch_size,
+        progress=not args.no_progress,
+    )
+    print(report.summary())
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``export``: the store's latest results (or its history) as a table."""
+    from .store import ClassificationStore
+
+    store = ClassificationStore.open(args.store)
+    frame = store.history() if args.history else store.latest()
+    path = store.export(args.output, history=args.history)
+    what = "classifications" if args.history else "objects"
+    print(f"wrote {len(frame)} {what} from {args.store} to {path}")
+    return 0
+
+
 #: The function run by each subcommand.
-_COMMANDS = {"demo": _demo, "simulate": _simulate, "train": _train, "classify": _classify}
+_COMMANDS = {
+    "demo": _demo,
+    "simulate": _simulate,
+    "train": _train,
+    "classify": _classify,
+    "update": _update,
+    "export": _export,
+}

@@ -43,6 +43,9 @@ __all__ = [
     "read_light_curves",
     "read_periods",
     "read_table",
+    "table_id_column",
+    "table_periods",
+    "validate_table",
 ]
 
 #: Base columns taken as the object id of a nested frame, in order, when none is named.
@@ -154,7 +157,7 @@ def read_light_curves(
     if (format or _guess_format(path)) == "parquet" and columns is None and is_dp1_table(table):
         table = _with_parquet_units(table, path)
     try:
-        return _validate(table, columns, band_map, duplicates)
+        return validate_table(table, columns=columns, band_map=band_map, duplicates=duplicates)
     except LightCurveError as error:
         raise LightCurveError(f"{path}: {error}") from None
 
@@ -249,7 +252,7 @@ def from_nested(
     flat = flat.drop(columns=[id_column, target], errors="ignore").assign(**{target: ids})
     if flux:
         return from_dp1(flat, visits, band_map=band_map, duplicates=duplicates)
-    return _validate(flat, columns, band_map, duplicates)
+    return validate_table(flat, columns=columns, band_map=band_map, duplicates=duplicates)
 
 
 def read_light_curve_files(
@@ -362,30 +365,36 @@ def read_periods(
     {'A': 0.5}
     """
     path = Path(path)
-    table = read_table(path, format)
+    try:
+        return table_periods(read_table(path, format), column, id_column=id_column)
+    except LightCurveError as error:
+        raise LightCurveError(f"{path}: {error}") from None
+
+
+def table_periods(table: pd.DataFrame, column: str, *, id_column: str | None = None) -> pd.Series:
+    """Known periods from a column of a long table, one per object (see `read_periods`).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"object_id": ["A", "A", "B"], "P": [0.5, 0.5, None]})
+    >>> table_periods(table, "P").to_dict()
+    {'A': 0.5}
+    """
     if column not in table.columns:
-        raise LightCurveError(f"{path}: no period column {column!r}; it has {list(table.columns)}")
-    if id_column is None:
-        found = [name for name in ("object_id", *NESTED_ID_COLUMNS) if name in table.columns]
-        if not found:
-            raise LightCurveError(f"{path}: no object id column; name it with id_column=")
-        id_column = found[0]
-    elif id_column not in table.columns:
-        raise LightCurveError(f"{path}: no id column {id_column!r}")
+        raise LightCurveError(f"no period column {column!r}; the table has {list(table.columns)}")
+    id_column = table_id_column(table, id_column=id_column)
     values = pd.to_numeric(table[column], errors="coerce")
     bad = values.isna() & table[column].notna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise LightCurveError(
-            f"{path}: column {column!r} row {row}: {str(table[column].iloc[row])!r} is not a number"
+            f"column {column!r} row {row}: {str(table[column].iloc[row])!r} is not a number"
         )
     per_object = pd.DataFrame({"id": table[id_column], "period": values}).dropna()
     per_object = per_object.drop_duplicates()
     if per_object["id"].duplicated().any():
         twice = per_object.loc[per_object["id"].duplicated(), "id"].iloc[0]
-        raise LightCurveError(
-            f"{path}: column {column!r} gives several periods for object {twice!r}"
-        )
+        raise LightCurveError(f"column {column!r} gives several periods for object {twice!r}")
     return per_object.set_index("id")["period"].rename_axis("object_id").astype(float)
 
 
@@ -443,15 +452,64 @@ def read_labelled(
     return light_curves, labels
 
 
-def _validate(
+def table_id_column(
+    table: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] | None = None,
+    id_column: str | None = None,
+) -> str:
+    """The column of object ids of a long table, as `validate_table` will find it.
+
+    ``id_column`` if given; else the column that ``columns`` renames to ``object_id``;
+    else ``object_id``, or DP1's ``diaObjectId`` / ``objectId``.
+
+    Raises
+    ------
+    LightCurveError
+        If there is no such column.
+
+    Examples
+    --------
+    >>> table_id_column(pd.DataFrame(columns=["diaObjectId", "band"]))
+    'diaObjectId'
+    """
+    if id_column is None and columns:
+        id_column = next((name for name, to in columns.items() if to == "object_id"), None)
+    if id_column is not None:
+        if id_column not in table.columns:
+            raise LightCurveError(
+                f"no id column {id_column!r}; the table has {list(table.columns)}"
+            )
+        return id_column
+    found = [name for name in ("object_id", *NESTED_ID_COLUMNS) if name in table.columns]
+    if not found:
+        raise LightCurveError(
+            f"no object id column (object_id, {', '.join(NESTED_ID_COLUMNS)}) in "
+            f"{list(table.columns)}: name yours with columns={{'your_id': 'object_id'}}"
+        )
+    return found[0]
+
+
+def validate_table(
     table: pd.DataFrame | Any,
-    columns: Mapping[str, str] | None,
-    band_map: Mapping[str, str] | None,
-    duplicates: str,
+    *,
+    columns: Mapping[str, str] | None = None,
+    band_map: Mapping[str, str] | None = None,
+    duplicates: str = "mean",
 ) -> LightCurves:
     """Validate a long table, converting it from nJy first if it has DP1's columns.
 
-    An astropy table (with units) is accepted for DP1's columns only.
+    `read_light_curves` without the reading: `LightCurves.from_table` for a table of
+    magnitudes, `tvs_classifier.io.rubin.from_dp1` for one with DP1's names (an
+    astropy Table with units is accepted for DP1's columns only).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame(
+    ...     {"object_id": [1], "mjd": [1.0], "band": ["g"], "mag": [18.0], "mag_err": [0.1]}
+    ... )
+    >>> len(validate_table(table))
+    1
     """
     if columns is None and is_dp1_table(table):
         return from_dp1(table, band_map=band_map, duplicates=duplicates)

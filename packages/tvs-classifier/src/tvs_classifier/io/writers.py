@@ -1,7 +1,7 @@
-"""Writing tables: results (CSV or Parquet) and labelled light curves, whole or not at all.
+"""Writing tables: results (CSV, Parquet, ECSV, VOTable) and labelled light curves, whole or not at all.
 
-`write_table` writes any table (e.g. `tvs_classifier.classify`'s output) as CSV or
-Parquet by the file's suffix; `write_labelled` writes labelled light curves (as
+`write_table` writes any table (e.g. `tvs_classifier.classify`'s output) as CSV,
+Parquet, ECSV or VOTable by the file's suffix; `write_labelled` writes labelled light curves (as
 `tvs_classifier.simulate` makes them) as one long Parquet table with the labels on
 every row, which `tvs_classifier.io.readers.read_labelled` reads back for training.
 `check_output` refuses a bad output path before any work is done.
@@ -40,7 +40,10 @@ __all__ = [
 ]
 
 #: Suffixes `write_table` knows.
-TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".ecsv", ".vot")
+
+#: astropy's writer of each suffix that astropy writes.
+_ASTROPY_FORMATS = {".ecsv": "ascii.ecsv", ".vot": "votable"}
 
 #: Label columns of a labelled light-curve table (one value per object).
 LABEL_COLUMNS: tuple[str, ...] = ("object_id", "class", "subclass", "period")
@@ -62,26 +65,31 @@ def check_output(path: str | Path, suffixes: Sequence[str] = TABLE_SUFFIXES) -> 
     >>> check_output("results.txt")
     Traceback (most recent call last):
     ...
-    ValueError: output must end in .csv or .parquet, not 'results.txt'
+    ValueError: output must end in .csv, .parquet, .ecsv or .vot, not 'results.txt'
     """
     path = Path(path)
     if path.suffix not in suffixes:
-        raise ValueError(f"output must end in {' or '.join(suffixes)}, not {str(path)!r}")
+        names = (
+            ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+        )
+        raise ValueError(f"output must end in {names}, not {str(path)!r}")
     if not path.parent.is_dir():
         raise ValueError(f"output folder {str(path.parent)!r} does not exist")
     return path
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as CSV or Parquet (by the suffix), whole or not at all.
+    """Write ``frame`` as CSV, Parquet, ECSV or VOTable (by the suffix), whole or not at all.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The table; its index is not written.
+        The table; its index is not written. For ECSV and VOTable, missing values
+        are masked, times are written as ISO 8601 text in UTC, and ``frame.attrs``
+        becomes the table's metadata.
     path : str or Path
-        ``.csv`` or ``.parquet`` file in an existing folder; an existing file is
-        replaced only once the new one is complete.
+        ``.csv``, ``.parquet``, ``.ecsv`` or ``.vot`` file in an existing folder; an
+        existing file is replaced only once the new one is complete.
 
     Returns
     -------
@@ -95,7 +103,43 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     path = check_output(path)
     if path.suffix == ".csv":
         return write_atomic(path, lambda temporary: frame.to_csv(temporary, index=False))
-    return write_atomic(path, lambda temporary: frame.to_parquet(temporary, index=False))
+    if path.suffix == ".parquet":
+        return write_atomic(path, lambda temporary: frame.to_parquet(temporary, index=False))
+    table = _astropy_table(frame)
+    kind = _ASTROPY_FORMATS[path.suffix]
+    return write_atomic(
+        path, lambda temporary: table.write(temporary, format=kind, overwrite=True)
+    )
+
+
+def _astropy_table(frame: pd.DataFrame) -> Any:
+    """``frame`` as an astropy Table: text columns masked where missing, times as ISO text."""
+    from astropy.table import Table
+
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+            column.dtype
+        ):
+            column = pd.to_datetime(column, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+            column = column.astype(object)
+        columns[str(name)] = column
+    table = Table.from_pandas(pd.DataFrame(columns, index=frame.index))
+    table.meta.update({str(k): v for k, v in frame.attrs.items() if _is_plain(v)})
+    return table
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether a metadata value is plain data (numbers, text, lists, dicts of them)."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
 
 
 def check_hats_output(path: str | Path) -> Path:
