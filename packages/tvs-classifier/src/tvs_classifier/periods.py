@@ -62,7 +62,6 @@ import importlib.util
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -433,8 +432,7 @@ def find_periods(
             return error
 
     # One thread per search: BLAS and OpenMP pools of their own would oversubscribe the cores.
-    limits = threadpool_limits(limits=1) if workers > 1 else nullcontext()
-    with limits, ThreadPoolExecutor(max_workers=workers) as pool:
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(search_one, searched) if workers > 1 else map(search_one, searched)
         bar = tqdm(results, total=len(searched), desc="periods", disable=not progress)
         for k, result in zip(searched, bar, strict=True):
