@@ -218,3 +218,140 @@ def test_stripe82_rr_lyrae_period_recovery(shared_data):
     truth = published.set_index("Num").loc[found["object_id"], "Per"].to_numpy()
     recovered = np.abs(found["period"].to_numpy() / truth - 1) < 0.01
     assert recovered.mean() >= S82_MIN_RATE
+
+
+needs_nifty = pytest.mark.skipif(
+    importlib.util.find_spec("nifty_ls") is None, reason="nifty-ls not installed"
+)
+
+
+def series_of(lcs, k):
+    """``mjd, mag, mag_err, band`` of the ``k``-th light curve, as find_period takes them."""
+    part = slice(lcs.offsets[k], lcs.offsets[k + 1])
+    return [lcs.table[name].to_numpy()[part] for name in ("mjd", "mag", "mag_err", "band")]
+
+
+@needs_nifty
+def test_batched_band_periodograms_equal_astropy_per_light_curve():
+    from astropy.timeseries import LombScargleMultiband
+
+    from tvs_classifier.periods import _band_periodograms, _combine_bands
+
+    lcs, _ = simulate(2, ["RRab", "ED"], seed=11, years=10)
+    for k in range(2):
+        t, y, dy, band = series_of(lcs, k)
+        band = band.astype(str)
+        periodogram = LombScargleMultiband(t, y, band, dy)
+        frequency = periodogram.autofrequency(
+            samples_per_peak=5, minimum_frequency=0.5, maximum_frequency=10
+        )
+        reference = periodogram.power(frequency, method="fast", sb_method="fastnifty")
+        ours = _combine_bands(_band_periodograms(t, y, dy, band, frequency, 1))
+        assert ours.shape == reference.shape == (frequency.size,)
+        # The same NUFFT per band, one batch instead of six calls: 1e-6 relative.
+        np.testing.assert_allclose(ours, reference, rtol=1e-6)
+        assert np.argmax(ours) == np.argmax(reference)
+
+
+@needs_nifty
+def test_batched_band_periodograms_equal_the_exact_periodogram():
+    from astropy.timeseries import LombScargleMultiband
+
+    from tvs_classifier.periods import _band_periodograms, _combine_bands
+
+    # Three years: every band has enough points for a well-conditioned fit (bands of 3 or 4
+    # points, which find_period leaves out, differ from the exact power in nifty-ls too).
+    lcs, _ = simulate(1, ["RRc"], seed=12, years=3)
+    t, y, dy, band = series_of(lcs, 0)
+    band = band.astype(str)
+    assert np.unique(band, return_counts=True)[1].min() >= 15
+    periodogram = LombScargleMultiband(t, y, band, dy)
+    frequency = periodogram.autofrequency(
+        samples_per_peak=5, minimum_frequency=0.5, maximum_frequency=10
+    )
+    exact = periodogram.power(frequency, method="fast", sb_method="cython")
+    ours = _combine_bands(_band_periodograms(t, y, dy, band, frequency, 1))
+    np.testing.assert_allclose(ours, exact, rtol=1e-6, atol=1e-9 * exact.max())
+
+
+def test_exact_band_powers_equal_astropy_cython():
+    from astropy.timeseries import LombScargle, LombScargleMultiband
+
+    from tvs_classifier.periods import _combine_bands, _exact_band_powers
+
+    lcs, labels = simulate(1, ["RRab"], seed=13, years=10)
+    t, y, dy, band = series_of(lcs, 0)
+    band = band.astype(str)
+    frequency = 1.0 / labels["period"][0] + np.linspace(-2e-4, 2e-4, 41)
+    reference = LombScargleMultiband(t, y, band, dy).power(
+        frequency, method="fast", sb_method="cython"
+    )
+    np.testing.assert_allclose(
+        _combine_bands(_exact_band_powers(t, y, dy, band, frequency)), reference, rtol=1e-8
+    )
+    r = band == "r"
+    single = LombScargle(t[r], y[r], dy[r]).power(frequency, method="cython")
+    np.testing.assert_allclose(
+        _exact_band_powers(t[r], y[r], dy[r], band[r], frequency)[0], single, rtol=1e-8
+    )
+
+
+def test_find_periods_in_threads_equals_find_period_one_by_one():
+    lcs, _ = simulate(5, ["RRab", "RRc", "ED", "DSCT"], seed=14, years=10)
+    search = {"min_period": 0.05, "max_period": 2.0}
+    batch = find_periods(lcs, progress=False, workers=2, **search)
+    serial = find_periods(lcs, progress=False, workers=1, **search)
+    one_by_one = [find_period(*series_of(lcs, k), **search) for k in range(5)]
+    expected = [result.period for result in one_by_one]
+    np.testing.assert_allclose(batch["period"], expected, rtol=1e-9)
+    np.testing.assert_allclose(serial["period"], expected, rtol=1e-9)
+    np.testing.assert_allclose(
+        batch["false_alarm_probability"],
+        [result.false_alarm_probability for result in one_by_one],
+        rtol=1e-6,
+    )
+    assert list(batch["doubled"]) == [result.doubled for result in one_by_one]
+    assert list(batch["object_id"]) == list(lcs.object_ids)
+
+
+def test_find_periods_in_threads_keeps_given_periods_failures_and_order(table):
+    tiny = pd.DataFrame(
+        {"object_id": "few", "mjd": [1.0, 2.0, 3.0], "band": "g", "mag": 1.0, "mag_err": 0.1}
+    )
+    lcs = LightCurves.from_table(pd.concat([tiny, table], ignore_index=True))
+    search = {"min_period": 0.2, "max_period": 10}
+    threaded = find_periods(lcs, {"obj1": 0.5}, progress=False, workers=3, **search)
+    serial = find_periods(lcs, {"obj1": 0.5}, progress=False, workers=1, **search)
+    pd.testing.assert_frame_equal(threaded, serial)
+    out = threaded.set_index("object_id")
+    assert out.loc["obj1", "period_source"] == "given"
+    assert "only 3 measurements" in out.loc["few", "flag"]
+
+
+def test_find_periods_progress_bar_counts_the_searches(table, capsys):
+    lcs = LightCurves.from_table(table)
+    find_periods(lcs, {"obj0": 0.7}, workers=2, min_period=0.2, max_period=10)
+    err = capsys.readouterr().err
+    assert "periods" in err
+    assert "2/2" in err
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_bad_workers_raise(table, workers):
+    lcs = LightCurves.from_table(table)
+    with pytest.raises(ValueError, match="workers="):
+        find_periods(lcs, progress=False, workers=workers)
+
+
+@pytest.mark.parametrize("threads", [0, 2.0])
+def test_bad_threads_raise(table, threads):
+    t, y, dy = sinusoid()
+    with pytest.raises(ValueError, match="threads="):
+        find_period(t, y, dy, threads=threads)
+    with pytest.raises(ValueError, match="threads="):
+        find_periods(LightCurves.from_table(table), progress=False, threads=threads)
+
+
+def test_bad_backend_raises_before_any_search(table):
+    with pytest.raises(ValueError, match="backend='numba' is not known"):
+        find_periods(LightCurves.from_table(table), progress=False, backend="numba")
