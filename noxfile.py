@@ -77,7 +77,12 @@ def run_pytest(session: nox.Session, test_dir: Path) -> None:
         "pytest",
         str(test_dir),
         *session.posargs,
-        env={**TEST_ENV, "REQUIRE_SHARED_DATA": "1", "SHARED_DATA_DIR": str(SHARED_DATA)},
+        env={
+            **TEST_ENV,
+            "REQUIRE_SHARED_DATA": "1",
+            "SHARED_DATA_DIR": str(SHARED_DATA),
+            "REQUIRE_POSTGRESQL": "1",
+        },
         success_codes=[0] if has_tests else [0, 5],
     )
 

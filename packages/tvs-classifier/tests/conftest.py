@@ -73,8 +73,31 @@ def tap_server_type() -> type:
 
     Loaded from its file, as the tests are imported in importlib mode (no package).
     """
-    path = Path(__file__).with_name("tap_server.py")
-    spec = importlib.util.spec_from_file_location("tvs_tests_tap_server", path)
+    return _load_test_module("tap_server").TapServer
+
+
+def _load_test_module(name: str):
+    """A helper module of this folder (the tests are imported in importlib mode)."""
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"tvs_tests_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.TapServer
+    return module
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server on 127.0.0.1 (``tests/postgres_server.py``), for the session.
+
+    Skipped where PostgreSQL's server programs are not installed, unless
+    ``REQUIRE_POSTGRESQL`` is set (the nox sessions set it): then that is a failure.
+    """
+    module = _load_test_module("postgres_server")
+    if module.server_programs() is None:
+        if os.environ.get("REQUIRE_POSTGRESQL"):
+            pytest.fail(
+                "REQUIRE_POSTGRESQL is set but PostgreSQL is not installed (apt-get install postgresql)"
+            )
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with module.PostgresServer() as server:
+        yield server

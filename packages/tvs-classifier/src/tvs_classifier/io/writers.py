@@ -124,7 +124,8 @@ def _astropy_table(frame: pd.DataFrame) -> Any:
         ):
             column = pd.to_datetime(column, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
-            column = column.astype(object)
+            # Text, masked where missing; a column with no value at all is numeric NaN.
+            column = column.astype(object) if column.notna().any() else column.astype(float)
         columns[str(name)] = column
     table = Table.from_pandas(pd.DataFrame(columns, index=frame.index))
     table.meta.update({str(k): v for k, v in frame.attrs.items() if _is_plain(v)})

@@ -91,10 +91,10 @@ def light_curve_digests(
     names = sorted(str(c) for c in table.columns if c != id_column)
     words = [_column_words(table[name]) ^ _text_word(name) for name in names]
     count = np.bincount(codes, minlength=ids.size).astype(np.uint64)
-    period_words = None
+    period_words, has_period = None, None
     if periods is not None:
         given = pd.Series(periods, dtype=np.float64).reindex(ids).to_numpy(np.float64)
-        period_words = _float_words(given)
+        period_words, has_period = _float_words(given), np.isfinite(given)
     lanes = []
     for seed in _LANE_SEEDS:
         # A polynomial in an odd multiplier over the columns, then one mix per row:
@@ -104,8 +104,8 @@ def light_curve_digests(
             row = row * np.uint64(seed | 1) + column
         total = _sum_by_group(_mix(row), codes, ids.size)
         combined = _mix(total ^ _mix(count + np.uint64(seed)))
-        if period_words is not None:
-            combined = _mix(combined ^ period_words)
+        if period_words is not None:  # an object without a period: as if none were given
+            combined = np.where(has_period, _mix(combined ^ period_words), combined)
         lanes.append(combined)
     digests = [
         f"{a:016x}{b:016x}" for a, b in zip(lanes[0].tolist(), lanes[1].tolist(), strict=True)

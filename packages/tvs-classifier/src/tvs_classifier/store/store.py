@@ -83,7 +83,7 @@ class ClassificationStore:
         try:
             METADATA.create_all(self.engine)
             with self.engine.begin() as connection:
-                info = dict(connection.execute(sa.select(STORE_INFO)).tuples().all())
+                info = dict(connection.execute(sa.select(STORE_INFO)).all())
                 if not info:
                     connection.execute(
                         sa.insert(STORE_INFO),
@@ -181,8 +181,10 @@ class ClassificationStore:
         """Object id (as text), digest and model version of every stored object."""
         columns = [OBJECTS.c.object_id, OBJECTS.c.digest, OBJECTS.c.model_version]
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(*columns)).tuples().all()
-        return pd.DataFrame(rows, columns=["object_id", "digest", "model_version"])
+            rows = connection.execute(sa.select(*columns)).all()
+        return pd.DataFrame(
+            [tuple(row) for row in rows], columns=["object_id", "digest", "model_version"]
+        )
 
     def write(self, run_id: int, results: pd.DataFrame) -> int:
         """Store the results of one batch in one transaction; return the rows written.
@@ -265,6 +267,8 @@ class ClassificationStore:
             ).scalar()
         if kind == "int":
             frame["object_id"] = frame["object_id"].astype(np.int64)
+        numbers = [c.name for c in table.columns if isinstance(c.type, sa.Float)]
+        frame[numbers] = frame[numbers].astype(np.float64)  # a column of NULLs too
         probabilities = _json_columns(frame.pop("probabilities"), float)
         epochs = _json_columns(frame.pop("n_epochs"), int).add_prefix("n_epochs_")
         frame["classified_at"] = _utc(frame["classified_at"])

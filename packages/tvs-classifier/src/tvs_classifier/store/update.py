@@ -159,6 +159,8 @@ def update(
         )
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if isinstance(periods, str | Path) and period_column is None:
+        raise ValueError("periods= names a table: give period_column=, its column of periods")
     if classifier is None:
         classifier = load_classifier()
     if not isinstance(store, ClassificationStore):
@@ -235,8 +237,6 @@ def _known_periods(
     """Known periods by object id (from the input, another table or a mapping), or None."""
     if periods is not None and not isinstance(periods, str | Path):
         return pd.Series(periods, dtype=np.float64)
-    if periods is not None and period_column is None:
-        raise ValueError("periods= names a table: give period_column=, its column of periods")
     if period_column is None:
         return None
     source = table if periods is None else read_table(periods)
