@@ -1,0 +1,151 @@
+"""An update with 1 % of the objects changed against re-classifying everything, in one run.
+
+The input is a Parquet long table of ten-year six-band LSST light curves (copies, under
+new ids, of ``--templates`` simulated stars of every class), with their periods. The
+anchor is the update of all of them into an empty SQLite store (every object new:
+read, digest, validation, classification, store writes), which is what re-classifying
+everything costs. Then the magnitudes of 1 % of the objects change (0.01 mag) and
+`tvs_classifier.store.update` runs again: it reads and digests the whole table but
+classifies only the changed objects. Prints both times, the ratio (target of issue 13:
+at least 50) and where the time of the 1 % update goes (read, digest, classification
+and store). ``--searched`` does the same without periods (every period searched), on
+``--n-searched`` objects. ``--json PATH`` writes the figures.
+
+Usage::
+
+    python benchmarks/bench_update.py [--n 20000] [--searched] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import pstats
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import tvs_classifier
+from tvs_classifier import load_classifier, simulate
+from tvs_classifier.store import ClassificationStore, update
+
+YEARS = 10
+
+
+def make_input(n: int, n_templates: int, with_periods: bool, path: Path) -> pd.DataFrame:
+    """``n`` light curves, copies of ``n_templates`` simulated stars, written to ``path``."""
+    light_curves, labels = simulate(n_templates, seed=11, years=YEARS)
+    table = light_curves.table
+    if with_periods:
+        table = table.merge(labels[["object_id", "period"]], on="object_id")
+    copies = -(-n // n_templates)
+    frames = [table.assign(object_id=table["object_id"] + k * n_templates) for k in range(copies)]
+    big = pd.concat(frames, ignore_index=True)
+    big = big[big["object_id"] < n].reset_index(drop=True)
+    big.to_parquet(path, index=False)
+    return big
+
+
+def run_case(n: int, n_templates: int, with_periods: bool, folder: Path) -> dict:
+    """Times of the full update and of the 1 % update, and the 1 % update's profile."""
+    path = folder / f"input-{with_periods}.parquet"
+    table = make_input(n, n_templates, with_periods, path)
+    classifier = load_classifier()
+    options = {"classifier": classifier, "progress": False}
+    if with_periods:
+        options["period_column"] = "period"
+    store = ClassificationStore.open(folder / f"store-{with_periods}.sqlite")
+    update(table.head(2000), ClassificationStore("sqlite://"), **options)  # warm-up
+
+    start = time.perf_counter()
+    full = update(path, store, **options)
+    full_s = time.perf_counter() - start
+
+    rng = np.random.default_rng(3)
+    changed = rng.choice(n, size=max(n // 100, 1), replace=False)
+    table.loc[table["object_id"].isin(changed), "mag"] += 0.01
+    table.to_parquet(path, index=False)
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.enable()
+    partial = update(path, store, **options)
+    profile.disable()
+    partial_s = time.perf_counter() - start
+    if full.n_classified != n or partial.n_changed != changed.size:
+        raise RuntimeError(f"unexpected counts: {full.summary()}; {partial.summary()}")
+    return {
+        "n": n,
+        "n_points": len(table),
+        "periods": "given" if with_periods else "searched",
+        "full_update_s": full_s,
+        "one_percent_update_s": partial_s,
+        "n_changed": int(changed.size),
+        "ratio": full_s / partial_s,
+        "one_percent_update_parts_s": _parts(profile),
+    }
+
+
+def _parts(profile: cProfile.Profile) -> dict[str, float]:
+    """Cumulative seconds of the update's steps, from its profile."""
+    stats = pstats.Stats(profile).stats
+    steps = {
+        "read": "read_table",
+        "digest": "light_curve_digests",
+        "stored_state": "stored_state",
+        "classify": "classify",
+        "store_write": "write",
+    }
+    found = {}
+    for (filename, _, name), (_, _, _, cumulative, _) in stats.items():
+        for step, function in steps.items():
+            if name == function and "tvs_classifier" in filename:
+                found[step] = found.get(step, 0.0) + cumulative
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000, help="light curves (given periods)")
+    parser.add_argument("--templates", type=int, default=500, help="simulated stars copied")
+    parser.add_argument("--searched", action="store_true", help="also without periods")
+    parser.add_argument("--n-searched", type=int, default=1000, help="light curves, searched")
+    parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    args = parser.parse_args(argv)
+
+    cases = []
+    with tempfile.TemporaryDirectory() as folder:
+        cases.append(run_case(args.n, args.templates, True, Path(folder)))
+        if args.searched:
+            n = args.n_searched
+            cases.append(run_case(n, min(args.templates, n), False, Path(folder)))
+    for case in cases:
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in case["one_percent_update_parts_s"].items())
+        print(
+            f"{case['n']:,} ten-year six-band light curves, {case['periods']} periods: "
+            f"update of all {case['full_update_s']:.1f} s; with 1 % changed "
+            f"{case['one_percent_update_s']:.1f} s ({parts}); ratio {case['ratio']:.1f} "
+            "(target 50)"
+        )
+    result = {
+        "benchmark": "update with 1 % of objects changed vs update of all objects "
+        "(SQLite store), ten-year six-band LSST light curves",
+        "tvs_classifier_version": tvs_classifier.__version__,
+        "model_version": load_classifier().version,
+        "cases": cases,
+        "target_ratio": 50,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
