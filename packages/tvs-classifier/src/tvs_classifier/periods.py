@@ -48,7 +48,7 @@ the false-alarm probability do not depend on the backend.
 `find_periods` does this for every object of a `~tvs_classifier.lightcurves.LightCurves`
 and keeps any period given (from a broker or a catalog) instead. It searches ``workers``
 light curves at once (by default one per core), each in its own thread with
-one-threaded numerics: about 12 ten-year six-band LSST light curves per second on 2
+one-threaded numerics: about 11-12 ten-year six-band LSST light curves per second on 2
 cores with nifty-ls (``benchmarks/bench_periods.py``).
 
 Examples
