@@ -3,7 +3,7 @@
 * `ClassificationStore` (`tvs_classifier.store.store`): one row per object with its
   latest classification, and the history of all of them, in SQLite (a ``.sqlite``
   file) or PostgreSQL (a database URL), written one transaction per batch;
-* `update` (`tvs_classifier.store.update`): classify only the objects that are new,
+* `update` (`tvs_classifier.store.updates`): classify only the objects that are new,
   changed, or classified by another model version;
 * `light_curve_digests` (`tvs_classifier.store.digest`): what "changed" means;
 * the tables themselves: `tvs_classifier.store.schema`.
@@ -20,6 +20,6 @@ True
 
 from .digest import light_curve_digests
 from .store import ClassificationStore, StoreError
-from .update import UpdateReport, update
+from .updates import UpdateReport, update
 
 __all__ = ["ClassificationStore", "StoreError", "UpdateReport", "light_curve_digests", "update"]

@@ -27,7 +27,8 @@ Examples
 >>> digests = light_curve_digests(table, "object_id")
 >>> digests.index.tolist(), len(digests.iloc[0])
 ([1, 2], 32)
->>> bool((light_curve_digests(table.iloc[::-1], "object_id") == digests).all())
+>>> reversed_rows = light_curve_digests(table.iloc[::-1], "object_id")
+>>> bool((reversed_rows.reindex(digests.index) == digests).all())
 True
 """
 
