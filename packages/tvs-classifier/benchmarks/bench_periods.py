@@ -33,43 +33,13 @@ import importlib.util
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
+from bench_simulate_periods import SEARCH, YEARS, astropy_periods, timed
 
 import tvs_classifier
 from tvs_classifier import find_periods, simulate
-
-#: The period search of both: RR Lyrae and their first aliases fit inside it.
-SEARCH = {"min_period": 0.1, "max_period": 2.0, "samples_per_peak": 5.0}
-YEARS = 10
-
-
-def astropy_periods(light_curves) -> np.ndarray:
-    """Highest peak of astropy's fast multiband periodogram, one light curve at a time."""
-    from astropy.timeseries import LombScargleMultiband
-
-    found = []
-    for _, lc in light_curves:
-        periodogram = LombScargleMultiband(
-            lc["mjd"].to_numpy(), lc["mag"].to_numpy(), lc["band"].to_numpy(), lc["mag_err"]
-        )
-        frequency = periodogram.autofrequency(
-            samples_per_peak=SEARCH["samples_per_peak"],
-            minimum_frequency=1.0 / SEARCH["max_period"],
-            maximum_frequency=1.0 / SEARCH["min_period"],
-        )
-        power = periodogram.power(frequency, method="fast", sb_method="fast")
-        found.append(1.0 / frequency[int(np.nanargmax(power))])
-    return np.asarray(found)
-
-
-def timed(function):
-    """Result and wall time of one call."""
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     serial, serial_seconds = timed(
         lambda: find_periods(anchor_set, progress=False, workers=1, **SEARCH)
     )
-    anchor, anchor_seconds = timed(lambda: astropy_periods(anchor_set))
+    anchor, anchor_seconds = timed(lambda: astropy_periods(anchor_set)[0])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     rate = args.n / seconds
     serial_rate = args.n_anchor / serial_seconds

@@ -45,7 +45,7 @@ import pandas as pd
 from ..io.readers import from_nested, is_lsdb_catalog, nested_id_column
 from ..lightcurves import LightCurveError
 from .classify import classify
-from .priors import DEFAULT_PRIORS, apply_priors
+from .priors import DEFAULT_PRIORS, fixed_priors_name
 from .trained import DEFAULT_MODEL_DIR, TrainedClassifier, load_classifier
 
 __all__ = ["classify_catalog", "dask_client", "load_partition_classifier", "output_meta"]
@@ -117,11 +117,6 @@ def classify_catalog(
             "classify_catalog needs an lsdb.Catalog (lsdb.open_catalog(path)), not a "
             f"{type(catalog).__name__}; for a table in memory use tvs_classifier.classify"
         )
-    if isinstance(priors, str) and priors == "adapt":
-        raise ValueError(
-            "priors='adapt' estimates the class mix of one batch, so each partition of a "
-            "catalog would get its own: give a preset, 'default' or a mapping"
-        )
     model_dir = str(Path(model) if model is not None else DEFAULT_MODEL_DIR)
     classifier = load_partition_classifier(model_dir)
     info = catalog.hc_structure.catalog_info
@@ -135,8 +130,7 @@ def classify_catalog(
     if bands is not None and not set(bands) <= set(classifier.bands):
         raise ValueError(f"bands {list(bands)} are not all bands of the model {classifier.bands}")
     # The priors are checked here, once, rather than in every partition.
-    flat = np.full((1, len(classifier.subclasses)), 1.0 / len(classifier.subclasses))
-    priors_name = apply_priors(flat, classifier, priors)[2]
+    priors_name = fixed_priors_name(classifier, priors)
     classify_options = {
         "bands": bands,
         "priors": priors,

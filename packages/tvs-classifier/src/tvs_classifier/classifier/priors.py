@@ -57,6 +57,7 @@ __all__ = [
     "apply_priors",
     "default_priors",
     "estimate_priors",
+    "fixed_priors_name",
     "resolve_priors",
     "shift_priors",
     "training_priors",
@@ -216,6 +217,34 @@ def apply_priors(
         new = resolve_priors(priors, classifier)
     name = priors if isinstance(priors, str) else "custom"
     return shift_priors(probabilities, old, new), new, name
+
+
+def fixed_priors_name(
+    classifier: TrainedClassifier, priors: Mapping[str, float] | str | None
+) -> str:
+    """Check priors that must be the same for every batch; return their name.
+
+    For work done in parts (a catalog's partitions, an update's batches), where
+    ``priors="adapt"`` would estimate another class mix for each part.
+
+    Raises
+    ------
+    ValueError
+        For ``"adapt"``, or priors the model cannot take.
+
+    Examples
+    --------
+    >>> from tvs_classifier import load_classifier
+    >>> fixed_priors_name(load_classifier(), "default")
+    'default'
+    """
+    if isinstance(priors, str) and priors == "adapt":
+        raise ValueError(
+            "priors='adapt' estimates the class mix of one batch, and this work is done in "
+            "batches that would each get their own: give a preset, 'default' or a mapping"
+        )
+    flat = np.full((1, len(classifier.subclasses)), 1.0 / len(classifier.subclasses))
+    return apply_priors(flat, classifier, priors)[2]
 
 
 def resolve_priors(priors: Mapping[str, float] | str, classifier: TrainedClassifier) -> np.ndarray:

@@ -38,7 +38,7 @@ from tqdm.auto import tqdm
 
 from ..classifier.catalog import NO_LIGHT_CURVE
 from ..classifier.classify import classify
-from ..classifier.priors import DEFAULT_PRIORS, apply_priors
+from ..classifier.priors import DEFAULT_PRIORS, fixed_priors_name
 from ..classifier.trained import TrainedClassifier, load_classifier
 from ..io.readers import read_table, table_id_column, table_periods, validate_table
 from ..lightcurves import LightCurveError, LightCurves
@@ -152,20 +152,15 @@ def update(
     tvs_classifier.store.store.StoreError
         If the store cannot be opened or its ids are of another type.
     """
-    if isinstance(priors, str) and priors == "adapt":
-        raise ValueError(
-            "priors='adapt' estimates the class mix of one batch, and an update classifies "
-            "changing batches: give a preset, 'default' or a mapping"
-        )
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if isinstance(periods, str | Path) and period_column is None:
         raise ValueError("periods= names a table: give period_column=, its column of periods")
     if classifier is None:
         classifier = load_classifier()
+    priors_name = fixed_priors_name(classifier, priors)
     if not isinstance(store, ClassificationStore):
         store = ClassificationStore.open(store)
-    priors_name = apply_priors(_flat(classifier), classifier, priors)[2]
     table, name = _read(input)
     id_column = table_id_column(table, columns=columns)
     known = _known_periods(table, input, period_column, periods, id_column)
@@ -213,11 +208,6 @@ def update(
         n_unchanged=report.n_unchanged,
     )
     return report
-
-
-def _flat(classifier: TrainedClassifier) -> np.ndarray:
-    """One row of equal probabilities (to check the priors before any work)."""
-    return np.full((1, len(classifier.subclasses)), 1.0 / len(classifier.subclasses))
 
 
 def _read(input: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
