@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from bench_render import best_time, synthetic_light_curves
 
 import tvs_classifier
@@ -34,24 +35,28 @@ from tvs_classifier import classify, classify_catalog, load_classifier
 from tvs_classifier.classifier.catalog import dask_client
 
 
-def write_catalog(light_curves, periods, folder: Path, partition_rows: int) -> Path:
-    """The light curves as a HATS catalog: id, ra, dec, period and a nested ``lc``."""
+def write_catalog(
+    table: pd.DataFrame, periods: pd.Series, folder: Path, partition_rows: int
+) -> Path:
+    """A long table of light curves as a HATS catalog: id, ra, dec, period, nested ``lc``.
+
+    ``periods`` are by object id; the stars are spread uniformly over the sky.
+    """
     import lsdb
     import nested_pandas as npd
-    import pandas as pd
 
     rng = np.random.default_rng(5)
-    ids = light_curves.object_ids
+    ids = periods.index.to_numpy()
     base = pd.DataFrame(
         {
             "object_id": ids,
             "ra": rng.uniform(0.0, 360.0, len(ids)),
             "dec": np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, len(ids)))),
-            "period": periods,
+            "period": periods.to_numpy(np.float64),
         },
         index=ids,
     )
-    sources = light_curves.table.set_index("object_id")
+    sources = table.set_index("object_id")
     frame = npd.NestedFrame(base).join_nested(sources, "lc")
     catalog = lsdb.from_dataframe(
         frame, ra_column="ra", dec_column="dec", partition_rows=partition_rows
@@ -92,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         args.repeat,
     )
     with tempfile.TemporaryDirectory() as folder:
-        path = write_catalog(light_curves, periods, Path(folder), args.partition_rows)
+        by_id = pd.Series(periods, index=light_curves.object_ids)
+        path = write_catalog(light_curves.table, by_id, Path(folder), args.partition_rows)
         import lsdb
 
         n_partitions = lsdb.open_catalog(path).npartitions

@@ -5,7 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tvs_classifier.io.readers import read_light_curve_files, read_light_curves, read_table
+from tvs_classifier.io.readers import (
+    read_light_curve_files,
+    read_light_curves,
+    read_table,
+    table_periods,
+)
 from tvs_classifier.io.rubin import AB_ZEROPOINT_NJY, from_dp1, is_dp1_table, njy_to_ab_mag
 from tvs_classifier.lightcurves import LightCurveError
 
@@ -290,3 +295,12 @@ def test_paths_given_as_strings_are_read(tmp_path, table):
     table.to_parquet(parquet)
     for path in (csv, parquet):
         assert len(read_light_curves(str(path))) == 3
+
+
+def test_table_periods_one_per_object_and_conflicts_named():
+    table = pd.DataFrame({"object_id": ["B", "A", "A", "B", "C"], "P": [0.7, 0.5, 0.5, 0.7, None]})
+    assert table_periods(table, "P").to_dict() == {"B": 0.7, "A": 0.5}
+    with pytest.raises(LightCurveError, match="several periods for object 'A'"):
+        table_periods(table.assign(P=[0.7, 0.5, 0.6, 0.7, None]), "P")
+    with pytest.raises(LightCurveError, match="row 1: 'x' is not a number"):
+        table_periods(table.assign(P=["0.7", "x", "0.5", "0.7", None]), "P")

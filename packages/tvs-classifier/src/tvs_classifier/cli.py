@@ -96,26 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
         "catalog (or a table)",
     )
     _add_classification_options(classify)
-    classify.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="HATS input: start a local Dask cluster of this many worker processes",
-    )
-    classify.add_argument(
-        "--scheduler",
-        default=None,
-        help="HATS input: address of a running Dask scheduler (instead of --workers)",
-    )
-    classify.add_argument(
-        "--nested-col", default=None, help="HATS input: the nested light-curve column"
-    )
+    _add_catalog_options(classify)
     update = sub.add_parser(
         "update",
         help="classify the new and changed objects of a table into a store (SQLite, PostgreSQL)",
     )
     update.add_argument(
-        "input", type=Path, help="CSV or Parquet long table of light curves (or a DP1 table)"
+        "input",
+        type=Path,
+        help="CSV or Parquet long table of light curves (or a DP1 table), or the folder of "
+        "a HATS catalog with nested light curves (updated partition by partition)",
     )
     update.add_argument(
         "--store",
@@ -124,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(postgresql+psycopg://user@host/db)",
     )
     _add_classification_options(update)
+    _add_catalog_options(update)
+    update.add_argument(
+        "--recheck",
+        action="store_true",
+        help="HATS input: read every partition, also those whose file is unchanged",
+    )
     update.set_defaults(batch_size=2000)
     export = sub.add_parser("export", help="write a store's classifications as a table")
     export.add_argument("--store", required=True, help="the .sqlite file or database URL")
@@ -173,6 +169,24 @@ def _add_classification_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--batch-size", type=int, default=4096, help="objects per batch")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+
+
+def _add_catalog_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``classify`` and ``update`` for a HATS catalog input: Dask, columns."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="HATS input: start a local Dask cluster of this many worker processes",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        help="HATS input: address of a running Dask scheduler (instead of --workers)",
+    )
+    parser.add_argument(
+        "--nested-col", default=None, help="HATS input: the nested light-curve column"
+    )
 
 
 def _band_list(text: str) -> tuple[str, ...]:
@@ -403,26 +417,26 @@ def _classify_catalog(args: argparse.Namespace) -> int:
 
 def _update(args: argparse.Namespace) -> int:
     """``update``: classify what is new or changed into the store; say what was done."""
-    from .classifier.trained import load_classifier
     from .io.readers import is_hats_catalog
     from .store import update
 
-    if is_hats_catalog(args.input):
-        raise ValueError(
-            f"{args.input} is a HATS catalog: update reads tables (CSV, Parquet); classify a "
-            "catalog with 'tvs-classifier classify CATALOG -o OUT --workers N'"
-        )
+    if args.recheck and not is_hats_catalog(args.input):
+        raise ValueError("--recheck is for a HATS catalog input (a folder)")
     report = update(
         args.input,
         args.store,
         period_column=args.period_col,
         periods=args.periods,
-        classifier=load_classifier(args.model),
+        classifier=args.model,
         band_map=args.band_map,
         bands=args.bands,
         priors=args.priors,
         ignore_colors=args.ignore_colors,
         batch_size=args.batch_size,
+        nested_column=args.nested_col,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        recheck=args.recheck,
         progress=not args.no_progress,
     )
     print(report.summary())

@@ -37,6 +37,7 @@ __all__ = [
     "from_nested",
     "is_hats_catalog",
     "is_lsdb_catalog",
+    "nested_flat_table",
     "nested_id_column",
     "read_labelled",
     "read_light_curve_files",
@@ -50,6 +51,9 @@ __all__ = [
 
 #: Base columns taken as the object id of a nested frame, in order, when none is named.
 NESTED_ID_COLUMNS: tuple[str, ...] = ("diaObjectId", "object_id", "objectId")
+
+#: Nested columns that mark DP1 fluxes (converted from nJy by `from_nested`).
+_DP1_FLUX_COLUMNS = frozenset({"psfFlux", "psfFluxErr", "band"})
 
 #: File formats and the name endings that select them.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -225,6 +229,55 @@ def from_nested(
     >>> lcs.object_ids.tolist(), lcs.n_points.tolist()
     ([1, 2], [2, 1])
     """
+    flat = nested_flat_table(
+        frame, nested_column=nested_column, id_column=id_column, columns=columns
+    )
+    if columns is None and _DP1_FLUX_COLUMNS.issubset(flat.columns):
+        return from_dp1(flat, visits, band_map=band_map, duplicates=duplicates)
+    return validate_table(flat, columns=columns, band_map=band_map, duplicates=duplicates)
+
+
+def nested_flat_table(
+    frame: Any,
+    *,
+    nested_column: str | None = None,
+    id_column: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The long table of a frame of nested light curves, as read, before validation.
+
+    One row per measurement: the nested columns and the object's id, named
+    ``diaObjectId`` where the light curves are DP1 fluxes (``psfFlux, psfFluxErr,
+    band``, and no ``columns`` renames given: `tvs_classifier.io.rubin.from_dp1`
+    takes it), else ``object_id``. Objects with an empty light curve have no row.
+    `from_nested` validates this table.
+
+    Parameters
+    ----------
+    frame : nested_pandas.NestedFrame or lsdb.Catalog
+        As in `from_nested` (a catalog is computed first).
+    nested_column, id_column, columns
+        As in `from_nested`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    LightCurveError
+        If ``frame`` is not a nested frame, or the nested or id column is missing or
+        ambiguous.
+
+    Examples
+    --------
+    >>> from nested_pandas import NestedFrame
+    >>> objects = pd.DataFrame({"object_id": [7, 8]}, index=[0, 1])
+    >>> sources = pd.DataFrame({"mjd": [1.0, 2.0], "mag": [18.0, 17.5]}, index=[0, 1])
+    >>> frame = NestedFrame(objects).join_nested(sources, "lc")
+    >>> nested_flat_table(frame).to_dict("list")
+    {'mjd': [1.0, 2.0], 'mag': [18.0, 17.5], 'object_id': [7, 8]}
+    """
     frame = _computed(frame)
     nested = list(getattr(frame, "nested_columns", []))
     if not nested:
@@ -247,12 +300,9 @@ def from_nested(
     flat = series.nest.to_flat().reset_index(drop=True)
     lengths = np.asarray(series.nest.len(), dtype=np.int64)
     ids = np.repeat(frame[id_column].to_numpy(), lengths)
-    flux = columns is None and {"psfFlux", "psfFluxErr", "band"}.issubset(flat.columns)
+    flux = columns is None and _DP1_FLUX_COLUMNS.issubset(flat.columns)
     target = "diaObjectId" if flux else "object_id"
-    flat = flat.drop(columns=[id_column, target], errors="ignore").assign(**{target: ids})
-    if flux:
-        return from_dp1(flat, visits, band_map=band_map, duplicates=duplicates)
-    return validate_table(flat, columns=columns, band_map=band_map, duplicates=duplicates)
+    return flat.drop(columns=[id_column, target], errors="ignore").assign(**{target: ids})
 
 
 def read_light_curve_files(
@@ -390,12 +440,13 @@ def table_periods(table: pd.DataFrame, column: str, *, id_column: str | None = N
         raise LightCurveError(
             f"column {column!r} row {row}: {str(table[column].iloc[row])!r} is not a number"
         )
-    per_object = pd.DataFrame({"id": table[id_column], "period": values}).dropna()
-    per_object = per_object.drop_duplicates()
-    if per_object["id"].duplicated().any():
-        twice = per_object.loc[per_object["id"].duplicated(), "id"].iloc[0]
+    rows = pd.DataFrame({"id": table[id_column], "period": values}).dropna()
+    per_object = rows.groupby("id", sort=False)["period"].agg(["min", "max"])
+    several = per_object["min"].to_numpy() != per_object["max"].to_numpy()
+    if several.any():
+        twice = per_object.index[several][0]
         raise LightCurveError(f"column {column!r} gives several periods for object {twice!r}")
-    return per_object.set_index("id")["period"].rename_axis("object_id").astype(float)
+    return per_object["min"].rename("period").rename_axis("object_id").astype(float)
 
 
 def read_labelled(

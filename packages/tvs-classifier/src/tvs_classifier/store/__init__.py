@@ -6,9 +6,12 @@
 * `update` (`tvs_classifier.store.updates`): classify only the objects that are new,
   changed, or classified by another model version;
 * `light_curve_digests` (`tvs_classifier.store.digest`): what "changed" means;
+* `tvs_classifier.store.partitions`: a HATS catalog updated partition by partition,
+  unchanged partition files skipped, on Dask workers if asked;
+* `tvs_classifier.store.results`: the rows stored for a batch of objects;
 * the tables themselves: `tvs_classifier.store.schema`.
 
-The command line: ``tvs-classifier update INPUT --store STORE`` and
+The command line: ``tvs-classifier update INPUT --store STORE [--workers N]`` and
 ``tvs-classifier export --store STORE -o OUTPUT [--history]``.
 
 Examples

@@ -9,6 +9,11 @@
 * ``classifications``: the history, one row per object and run that classified it
   (primary key ``object_id, run_id``), so that a rerun that classifies nothing adds
   nothing.
+* ``partitions``: for HATS catalog inputs, one row per catalog folder and partition
+  file whose objects are all stored: the file's fingerprint (size and modification
+  time) and the model version then. An update skips a partition whose file and model
+  are unchanged (`tvs_classifier.store.partitions`). Added after the first release;
+  opening an older store adds the table (nothing else changes).
 
 ``objects`` and ``classifications`` share the result columns of `RESULT_COLUMNS`:
 the class and subclass with their probabilities, every probability as JSON text
@@ -20,7 +25,7 @@ classification (UTC).
 Examples
 --------
 >>> sorted(METADATA.tables)
-['classifications', 'objects', 'runs', 'store_info']
+['classifications', 'objects', 'partitions', 'runs', 'store_info']
 >>> OBJECTS.c.object_id.primary_key
 True
 """
@@ -33,6 +38,7 @@ __all__ = [
     "CLASSIFICATIONS",
     "METADATA",
     "OBJECTS",
+    "PARTITIONS",
     "RESULT_COLUMNS",
     "RUNS",
     "SCHEMA_VERSION",
@@ -106,4 +112,16 @@ CLASSIFICATIONS = sa.Table(
     sa.Column("object_id", sa.String(64), nullable=False),
     *_result_columns(),
     sa.PrimaryKeyConstraint("object_id", "run_id"),
+)
+
+PARTITIONS = sa.Table(
+    "partitions",
+    METADATA,
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("partition", sa.Text, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("model_version", sa.String(64), nullable=False),
+    sa.Column("n_objects", sa.Integer, nullable=False),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.run_id"), nullable=False),
+    sa.PrimaryKeyConstraint("input", "partition"),
 )

@@ -33,6 +33,7 @@ from .schema import (
     CLASSIFICATIONS,
     METADATA,
     OBJECTS,
+    PARTITIONS,
     RESULT_COLUMNS,
     RUNS,
     SCHEMA_VERSION,
@@ -177,14 +178,74 @@ class ClassificationStore:
 
     # Results --------------------------------------------------------------------------
 
-    def stored_state(self) -> pd.DataFrame:
-        """Object id (as text), digest and model version of every stored object."""
+    def stored_state(self, object_ids: Sequence | None = None) -> pd.DataFrame:
+        """Object id (as text), digest and model version of the stored objects.
+
+        Parameters
+        ----------
+        object_ids : sequence, optional
+            Only these objects (those stored); every object if omitted.
+        """
         columns = [OBJECTS.c.object_id, OBJECTS.c.digest, OBJECTS.c.model_version]
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(*columns)).all()
+            if object_ids is None:
+                rows = connection.execute(sa.select(*columns)).all()
+            else:
+                keys = [str(key) for key in object_ids]
+                rows = [
+                    row
+                    for chunk in _chunks(keys, _ID_CHUNK)
+                    for row in connection.execute(
+                        sa.select(*columns).where(OBJECTS.c.object_id.in_(chunk))
+                    ).all()
+                ]
         return pd.DataFrame(
             [tuple(row) for row in rows], columns=["object_id", "digest", "model_version"]
         )
+
+    def partition_state(self, input: str) -> pd.DataFrame:
+        """The recorded partitions of a catalog folder: fingerprint, model, objects.
+
+        Indexed by the partition's name (its path in the catalog's folder).
+        """
+        query = sa.select(
+            PARTITIONS.c.partition,
+            PARTITIONS.c.fingerprint,
+            PARTITIONS.c.model_version,
+            PARTITIONS.c.n_objects,
+        ).where(PARTITIONS.c.input == str(input))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        frame = pd.DataFrame(
+            [tuple(row) for row in rows],
+            columns=["partition", "fingerprint", "model_version", "n_objects"],
+        )
+        return frame.set_index("partition")
+
+    def record_partition(
+        self,
+        run_id: int,
+        input: str,
+        partition: str,
+        *,
+        fingerprint: str,
+        model_version: str,
+        n_objects: int,
+    ) -> None:
+        """Record that every object of a partition file is stored (call after its writes)."""
+        key = (PARTITIONS.c.input == str(input)) & (PARTITIONS.c.partition == partition)
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(PARTITIONS).where(key))
+            connection.execute(
+                sa.insert(PARTITIONS).values(
+                    input=str(input),
+                    partition=partition,
+                    fingerprint=fingerprint,
+                    model_version=model_version,
+                    n_objects=int(n_objects),
+                    run_id=run_id,
+                )
+            )
 
     def write(self, run_id: int, results: pd.DataFrame) -> int:
         """Store the results of one batch in one transaction; return the rows written.
