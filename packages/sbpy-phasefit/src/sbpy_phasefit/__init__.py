@@ -24,7 +24,9 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
 from .fit import fit_obs, fit_phase_curves
 from .fitter import PhaseFitter
 from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model
-from .results import FitFlag, to_sbpy, to_ssobject
+from .reduction import reduced_magnitude
+from .results import FitFlag, flag_names, to_sbpy, to_ssobject
+from .rubin import fit_rubin
 
 __all__ = [
     "HG",
@@ -38,7 +40,10 @@ __all__ = [
     "__version__",
     "fit_obs",
     "fit_phase_curves",
+    "fit_rubin",
+    "flag_names",
     "get_model",
+    "reduced_magnitude",
     "to_sbpy",
     "to_ssobject",
 ]

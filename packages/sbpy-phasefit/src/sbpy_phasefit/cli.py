@@ -1,10 +1,14 @@
 """The ``sbpy-phasefit`` command line: fit phase functions to tables, or run the demo.
 
 ``sbpy-phasefit fit INPUT -o OUTPUT --model HG12 --id-col ID --phase-col ALPHA
---mag-col MAG [--err-col ERR] [--band-col BAND [--shared-shape]]`` fits every object
-(each band on its own, or with ``--shared-shape`` one shape and an H per band) of a
-CSV or Parquet table and writes the result table (ECSV, CSV, Parquet or FITS, by
-suffix). ``sbpy-phasefit demo --output DIR`` fits the bundled Carbognani et al.
+--mag-col MAG [--err-col ERR] [--rh-col R --delta-col DELTA] [--band-col BAND
+[--shared-shape]]`` fits every object (each band on its own, or with
+``--shared-shape`` one shape and an H per band) of a CSV or Parquet table and writes
+the result table (ECSV, CSV, Parquet or FITS, by suffix), with the fit flags as a bit
+mask (``flags``) and as names (``flag_names``, e.g. ``converged;at_bound``). With
+``--rh-col`` and ``--delta-col`` the magnitudes are apparent and are reduced to 1 au
+first; ``--rubin`` reads a Rubin DiaSource + SSSource table by its own column names
+(`sbpy_phasefit.rubin`). ``sbpy-phasefit demo --output DIR`` fits the bundled Carbognani et al.
 (2019) phase curves and writes result tables and a figure into ``DIR``.
 """
 
@@ -24,7 +28,8 @@ from ._output import write_atomic
 from ._validate import as_numbers
 from .fit import fit_phase_curves
 from .models import MODELS
-from .results import param_names
+from .results import flag_names, param_names
+from .rubin import fit_rubin
 
 __all__ = ["build_parser", "main"]
 
@@ -65,10 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("-o", "--output", type=Path, required=True,
                      help="result table (.ecsv, .csv, .parquet or .fits)")  # fmt: skip
     fit.add_argument("--model", default="HG12", type=str.upper, choices=sorted(MODELS))
-    fit.add_argument("--id-col", required=True, help="column of object ids")
-    fit.add_argument("--phase-col", required=True, help="column of phase angles (deg)")
-    fit.add_argument("--mag-col", required=True, help="column of reduced magnitudes")
+    fit.add_argument("--rubin", action="store_true",
+                     help="INPUT is Rubin's DiaSource joined with SSSource (DP1, LSSTCam, "
+                          "alert database or DP0.3 names): apparent fluxes or magnitudes "
+                          "and distances are read from their columns, every band fitted")  # fmt: skip
+    fit.add_argument("--id-col", help="column of object ids (not with --rubin)")
+    fit.add_argument("--phase-col", help="column of phase angles (deg)")
+    fit.add_argument("--mag-col",
+                     help="column of reduced magnitudes, or of apparent ones with --rh-col "
+                          "and --delta-col")  # fmt: skip
     fit.add_argument("--err-col", help="column of magnitude errors (unweighted fit without)")
+    fit.add_argument("--rh-col", help="column of heliocentric distances (au): --mag-col is "
+                                      "apparent and is reduced to 1 au")  # fmt: skip
+    fit.add_argument("--delta-col", help="column of observer distances (au), with --rh-col")
     fit.add_argument("--band-col",
                      help="column of band names: each band is fitted on its own")  # fmt: skip
     fit.add_argument("--shared-shape", action="store_true",
@@ -158,28 +172,60 @@ def _run_fit(args: argparse.Namespace) -> Path:
     if not args.input.is_file():
         raise CommandError(f"input file {args.input} not found")
     data = _read_table(args.input)
-    ids = _column(data, args.id_col, args.input)
-    phase = _column(data, args.phase_col, args.input, numeric=True)
-    mag = _column(data, args.mag_col, args.input, numeric=True)
-    err = _column(data, args.err_col, args.input, numeric=True)
-    if args.shared_shape and args.band_col is None:
-        raise CommandError("--shared-shape needs --band-col: the column of band names")
-    bands = _column(data, args.band_col, args.input)
-    if bands is not None and np.ma.is_masked(data[args.band_col]):
-        raise CommandError(f"column {args.band_col!r} of {args.input} has empty band names")
-    table = fit_phase_curves(
-        phase * u.deg, mag * u.mag, ids, None if err is None else err * u.mag, bands=bands,
-        shared_shape=args.shared_shape, model=args.model, error_floor=args.error_floor,
-        invalid=args.invalid, loss=args.loss, f_scale=args.f_scale, clip=args.clip,
-        n_threads=args.threads, progress=not args.no_progress,
-    )  # fmt: skip
+    options = {
+        "shared_shape": args.shared_shape, "model": args.model,
+        "error_floor": args.error_floor, "invalid": args.invalid, "loss": args.loss,
+        "f_scale": args.f_scale, "clip": args.clip, "n_threads": args.threads,
+        "progress": not args.no_progress,
+    }  # fmt: skip
+    if args.rubin:
+        given = [f"--{n.replace('_', '-')}" for n in _COLUMN_OPTIONS if getattr(args, n)]
+        if given:
+            raise CommandError(f"--rubin reads Rubin's column names: leave out {', '.join(given)}")
+        table = fit_rubin(data, **options)
+    else:
+        table = _fit_columns(data, args, options)
     table.meta["input"] = str(args.input)
+    position = table.colnames.index("flags") + 1
+    table.add_column(flag_names(table["flags"]), name="flag_names", index=position)
     if out_format != "ascii.ecsv":
         table = _flat_covariance(table)
         if out_format == "fits":
             table.meta = {k: v for k, v in table.meta.items() if isinstance(v, str | int | float)}
     write_atomic(args.output, lambda tmp: table.write(tmp, format=out_format, overwrite=True))
     return args.output
+
+
+#: Column options of ``fit`` (attribute names), which ``--rubin`` replaces.
+_COLUMN_OPTIONS = (
+    "id_col", "phase_col", "mag_col", "err_col", "rh_col", "delta_col", "band_col",
+)  # fmt: skip
+
+
+def _fit_columns(data: Table, args: argparse.Namespace, options: dict) -> QTable:
+    """`fit_phase_curves` of the columns named on the command line."""
+    missing = [f"--{name}" for name in ("id-col", "phase-col", "mag-col")
+               if getattr(args, name.replace("-", "_")) is None]  # fmt: skip
+    if missing:
+        raise CommandError(f"give {', '.join(missing)} (or --rubin for Rubin's tables)")
+    if (args.rh_col is None) != (args.delta_col is None):
+        raise CommandError("--rh-col and --delta-col go together (apparent magnitudes)")
+    ids = _column(data, args.id_col, args.input)
+    phase = _column(data, args.phase_col, args.input, numeric=True)
+    mag = _column(data, args.mag_col, args.input, numeric=True)
+    err = _column(data, args.err_col, args.input, numeric=True)
+    rh = _column(data, args.rh_col, args.input, numeric=True)
+    delta = _column(data, args.delta_col, args.input, numeric=True)
+    if args.shared_shape and args.band_col is None:
+        raise CommandError("--shared-shape needs --band-col: the column of band names")
+    bands = _column(data, args.band_col, args.input)
+    if bands is not None and np.ma.is_masked(data[args.band_col]):
+        raise CommandError(f"column {args.band_col!r} of {args.input} has empty band names")
+    return fit_phase_curves(
+        phase * u.deg, mag * u.mag, ids, None if err is None else err * u.mag,
+        rh=None if rh is None else rh * u.au, delta=None if delta is None else delta * u.au,
+        bands=bands, **options,
+    )  # fmt: skip
 
 
 def _run_demo(output: Path) -> list[Path]:

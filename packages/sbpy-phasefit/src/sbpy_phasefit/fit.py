@@ -43,6 +43,7 @@ from . import __version__, _lsq
 from ._input import Grouped, as_float_array, band_codes, group_points, id_codes, invalid_points
 from ._validate import as_numbers
 from .models import PhaseFunction, _value_in, get_model
+from .reduction import distance_problems
 from .results import FitFlag, make_table
 
 __all__ = ["fit_obs", "fit_phase_curves"]
@@ -122,6 +123,8 @@ def fit_phase_curves(
     ids: ArrayLike | None = None,
     mag_err: ArrayLike | u.Quantity | None = None,
     *,
+    rh: ArrayLike | u.Quantity | None = None,
+    delta: ArrayLike | u.Quantity | None = None,
     bands: ArrayLike | None = None,
     shared_shape: bool = False,
     min_band_points: int = 2,
@@ -148,12 +151,18 @@ def fit_phase_curves(
     phase : array_like or astropy.units.Quantity
         Phase angle of each point; plain numbers are degrees.
     mag : array_like or astropy.units.Quantity
-        Reduced magnitude of each point (plain numbers or ``mag``).
+        Reduced magnitude of each point (plain numbers or ``mag``), or with ``rh`` and
+        ``delta`` the apparent magnitude.
     ids : array_like, optional
         Object id of each point (numbers or strings, any order); one object if
         omitted. The result has one row per distinct id, sorted by id.
     mag_err : array_like or astropy.units.Quantity, optional
         One-sigma magnitude errors; the fit is unweighted if omitted.
+    rh, delta : array_like or astropy.units.Quantity, optional
+        Heliocentric and observer distance of each point (plain numbers are au):
+        ``mag`` is apparent and is reduced to 1 au first,
+        ``mag - 5 log10(rh delta)`` (`sbpy_phasefit.reduction`). Give both or
+        neither; a distance that is not finite or not positive is an unusable point.
     bands : array_like, optional
         Band (filter) name of each point (strings or numbers, not NaN or empty).
         Without ``shared_shape`` every (object, band) is fitted on its own and the
@@ -274,6 +283,20 @@ def fit_phase_curves(
         raise ValueError("error_floor must be finite and non-negative")
 
     bad, reasons = invalid_points(alpha, mags, errs)
+    if (rh is None) != (delta is None):
+        raise ValueError(
+            "give both rh and delta (apparent magnitudes, reduced to 1 au) or neither "
+            "(reduced magnitudes)"
+        )
+    if rh is not None:
+        r, d = (
+            np.broadcast_to(as_float_array(np.atleast_1d(value), u.au, name), alpha.shape)
+            for value, name in ((rh, "rh"), (delta, "delta"))
+        )
+        far, why = distance_problems(r, d)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mags = np.where(far, mags, mags - 5.0 * np.log10(r * d))
+        bad, reasons = bad | far, reasons + why
     band_names, band_index = (None, None) if bands is None else band_codes(bands, alpha.size)
     if reasons and invalid == "raise":
         raise ValueError(

@@ -47,6 +47,7 @@ import enum
 import astropy.units as u
 import numpy as np
 from astropy.table import QTable
+from numpy.typing import ArrayLike
 
 from .models import PhaseFunction, get_model
 
@@ -54,6 +55,7 @@ __all__ = [
     "SSOBJECT_BAND_COLUMNS",
     "FitFlag",
     "describe_flags",
+    "flag_names",
     "make_table",
     "model_of",
     "param_names",
@@ -117,8 +119,30 @@ def describe_flags(flags: int) -> str:
     >>> describe_flags(5)
     'CONVERGED|TOO_FEW_POINTS'
     """
-    names = [flag.name for flag in FitFlag if flags & flag]
+    names = _set_flags(int(flags))
     return "|".join(names) if names else "NONE"
+
+
+def flag_names(flags: ArrayLike) -> np.ndarray:
+    """Readable flags: each value's set bits in lower case, joined by ``;`` ("" for none).
+
+    The column ``flag_names`` of the tables the command line writes, beside the bit
+    mask ``flags``.
+
+    Examples
+    --------
+    >>> flag_names([3, 0, 64 | 1]).tolist()
+    ['converged;at_bound', '', 'converged;invalid_points']
+    """
+    values = np.asarray(flags, dtype=np.int64)
+    unique, inverse = np.unique(values, return_inverse=True)
+    texts = np.array([";".join(_set_flags(int(v))).lower() for v in unique], dtype=str)
+    return texts[inverse.reshape(values.shape)] if unique.size else values.astype(str)
+
+
+def _set_flags(flags: int) -> list[str]:
+    """Names of the `FitFlag` bits set in ``flags``, in bit order."""
+    return [flag.name for flag in FitFlag if flags & flag]
 
 
 def make_table(
