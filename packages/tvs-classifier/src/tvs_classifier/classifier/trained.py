@@ -58,6 +58,7 @@ __all__ = [
     "ModelError",
     "TrainedClassifier",
     "load_classifier",
+    "padded_size",
     "probability_columns",
     "render_model_card",
     "update_card",
@@ -374,7 +375,10 @@ class TrainedClassifier:
         """Subclass probabilities and penultimate-layer activations of every object.
 
         The network is called with `keras.Model.predict_on_batch` on batches of
-        ``batch_size``; ``calibrated`` applies the temperature.
+        ``batch_size``, each padded with zeros to a power of two (`padded_size`): a
+        call with a batch of a new size traces the network again (about 0.1 s), and
+        small batches of every size (a partition's changed objects) would each pay
+        it. ``calibrated`` applies the temperature.
 
         Returns
         -------
@@ -386,12 +390,16 @@ class TrainedClassifier:
         raw = np.zeros((len(images), len(self.subclasses)))
         embeddings = np.zeros((len(images), width))
         for start in range(0, len(images), batch_size):
-            stop = start + batch_size
+            stop = min(start + batch_size, len(images))
+            size = padded_size(stop - start)
             embedded, probabilities = self._network_outputs.predict_on_batch(
-                {IMAGE_INPUT: images[start:stop], FEATURE_INPUT: features[start:stop]}
+                {
+                    IMAGE_INPUT: _zero_padded(images[start:stop], size),
+                    FEATURE_INPUT: _zero_padded(features[start:stop], size),
+                }
             )
-            raw[start:stop] = np.asarray(probabilities, dtype=np.float64)
-            embeddings[start:stop] = np.asarray(embedded, dtype=np.float64)
+            raw[start:stop] = np.asarray(probabilities, dtype=np.float64)[: stop - start]
+            embeddings[start:stop] = np.asarray(embedded, dtype=np.float64)[: stop - start]
         if calibrated and len(raw):
             raw = apply_temperature(raw, self.temperature)
         return raw, embeddings
@@ -446,6 +454,25 @@ def probability_columns(
         else:
             class_columns.append(f"prob_{name}")
     return subclass_columns, class_columns
+
+
+def padded_size(n: int) -> int:
+    """The batch size the network is called with for ``n`` objects: a power of two, >= 16.
+
+    Examples
+    --------
+    >>> [padded_size(n) for n in (1, 16, 17, 200, 2000)]
+    [16, 16, 32, 256, 2048]
+    """
+    return max(16, 1 << max(int(n) - 1, 0).bit_length())
+
+
+def _zero_padded(values: np.ndarray, size: int) -> np.ndarray:
+    """``values`` with zero rows appended up to ``size`` rows."""
+    if len(values) == size:
+        return values
+    padding = np.zeros((size - len(values), *values.shape[1:]), dtype=values.dtype)
+    return np.concatenate([values, padding])
 
 
 def _file_sha256(path: Path) -> str:

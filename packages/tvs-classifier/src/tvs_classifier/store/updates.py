@@ -378,17 +378,18 @@ def _update_catalog(
     """`update` of a HATS catalog, partition by partition, skipping unchanged files."""
     recorded = store.partition_state(folder)
     version = classifier.version
-
-    def unchanged(partition: Partition) -> bool:
-        if recheck or partition.name not in recorded.index:
-            return False
-        row = recorded.loc[partition.name]
-        return row["fingerprint"] == partition.fingerprint and row["model_version"] == version
-
-    to_read = [partition for partition in partitions if not unchanged(partition)]
-    skipped = [partition.name for partition in partitions if unchanged(partition)]
-    counts = _Counts(version)
-    counts.unchanged = int(recorded.loc[skipped, "n_objects"].sum()) if skipped else 0
+    current = {
+        name: n_objects
+        for name, fingerprint, model_version, n_objects in recorded.itertuples()
+        if model_version == version and not recheck
+    }
+    fingerprints = dict(zip(recorded.index, recorded["fingerprint"], strict=True))
+    to_read, counts = [], _Counts(version)
+    for partition in partitions:
+        if partition.name in current and fingerprints[partition.name] == partition.fingerprint:
+            counts.unchanged += int(current[partition.name])
+        else:
+            to_read.append(partition)
     run_id = store.start_run(folder, version)
 
     def to_classify(digests: pd.Series) -> pd.Index:
