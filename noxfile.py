@@ -82,6 +82,7 @@ def run_pytest(session: nox.Session, test_dir: Path) -> None:
             "REQUIRE_SHARED_DATA": "1",
             "SHARED_DATA_DIR": str(SHARED_DATA),
             "REQUIRE_POSTGRESQL": "1",
+            "REQUIRE_BROWSER": "1",
         },
         success_codes=[0] if has_tests else [0, 5],
     )

@@ -101,3 +101,26 @@ def postgres_server():
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
     with module.PostgresServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, for playwright (``executable_path``; it downloads no browser).
+
+    Skipped where chromium or playwright is missing, unless ``REQUIRE_BROWSER`` is set
+    (the nox sessions set it): then that is a failure.
+    """
+    import shutil
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("REQUIRE_BROWSER is set but chromium or playwright is missing")
+        pytest.skip(
+            "no chromium and playwright (apt-get install chromium; pip install playwright)"
+        )
+    return path

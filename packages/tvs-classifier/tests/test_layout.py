@@ -9,6 +9,8 @@ functions too:
 * ``classifier`` imports the core, ``io`` and itself, never ``simulation``;
 * ``store`` (the update store, on top of the rest) imports the core, ``io``,
   ``classifier`` and itself, never ``simulation``;
+* ``ui`` (the dashboard, on top of the store) imports the core, ``io``,
+  ``classifier``, ``store`` and itself, never ``simulation``;
 * the applications (``cli``, ``demo``, the package's ``__init__``) may import anything;
 * no module imports a private name (``_name``) from another module; private modules
   (``_grouped``) are the place for shared private helpers.
@@ -24,7 +26,7 @@ import pytest
 import tvs_classifier
 
 ROOT = Path(tvs_classifier.__file__).parent
-PARTS = ("io", "simulation", "classifier", "store")
+PARTS = ("io", "simulation", "classifier", "store", "ui")
 APPLICATIONS = {"tvs_classifier", "tvs_classifier.cli", "tvs_classifier.demo"}
 ALLOWED = {
     "core": {"core"},
@@ -32,6 +34,7 @@ ALLOWED = {
     "simulation": {"core", "simulation"},
     "classifier": {"core", "io", "classifier"},
     "store": {"core", "io", "classifier", "store"},
+    "ui": {"core", "io", "classifier", "store", "ui"},
 }
 
 

@@ -121,6 +121,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="HATS input: read every partition, also those whose file is unchanged",
     )
     update.set_defaults(batch_size=2000)
+    serve = sub.add_parser(
+        "serve", help="serve the dashboard of a store or a results table as a web app"
+    )
+    serve.add_argument(
+        "--store",
+        required=True,
+        help="a .sqlite store, a database URL, or a results table written by classify or "
+        "export (.csv, .parquet, .ecsv, .vot)",
+    )
+    serve.add_argument(
+        "--light-curves",
+        type=Path,
+        default=None,
+        help="the objects' light curves (CSV or Parquet), for folded curves in the page",
+    )
+    serve.add_argument("--port", type=int, default=5006, help="port (default 5006)")
+    serve.add_argument(
+        "--address", default="127.0.0.1", help="address to listen on (default: this machine)"
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        help="a further HOST:PORT the page may be opened from (e.g. a proxy's); repeatable",
+    )
     export = sub.add_parser("export", help="write a store's classifications as a table")
     export.add_argument("--store", required=True, help="the .sqlite file or database URL")
     export.add_argument(
@@ -246,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except (ValueError, OSError, NoBackendError) as error:
+    except (ValueError, OSError, ImportError, NoBackendError) as error:
         print(f"tvs-classifier: error: {error}", file=sys.stderr)
         return 1
 
@@ -443,6 +468,20 @@ def _update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """``serve``: the dashboard as a web app, until interrupted."""
+    from .ui import serve
+
+    serve(
+        args.store,
+        light_curves=args.light_curves,
+        port=args.port,
+        address=args.address,
+        allow_origins=args.allow_origin,
+    )
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     """``export``: the store's latest results (or its history) as a table."""
     from .store import ClassificationStore
@@ -462,5 +501,6 @@ _COMMANDS = {
     "train": _train,
     "classify": _classify,
     "update": _update,
+    "serve": _serve,
     "export": _export,
 }

@@ -41,6 +41,7 @@ __all__ = [
     "plot_folded",
     "plot_gallery",
     "plot_probabilities",
+    "plot_probability_bars",
     "plot_reliability",
 ]
 
@@ -432,14 +433,46 @@ def plot_probabilities(
         plot_folded(light_curve, period, ax=ax_curve, title=title)
     else:
         ax_curve.set_title(f"{title} (no period)", fontsize="small")
+    plot_probability_bars(result, ax=ax_bars)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probability_bars(
+    result: pd.Series, *, ax: matplotlib.axes.Axes | None = None
+) -> matplotlib.axes.Axes:
+    """Bars of one object's probabilities, the predicted subclass and class in red.
+
+    Parameters
+    ----------
+    result : pandas.Series
+        The object's row of `tvs_classifier.classify` (its ``prob_<name>`` columns,
+        ``subclass`` and ``class``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> row = pd.Series({"prob_RRab": 0.8, "prob_RRc": 0.2, "subclass": "RRab"})
+    >>> [t.get_text() for t in plot_probability_bars(row).get_yticklabels()]
+    ['RRab', 'RRc']
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.figure(figsize=(4, 4)).add_subplot()
+    names = [key for key in result.index if str(key).startswith("prob_")]
     values = np.array([float(result[key]) for key in names])
     labels = [str(key)[len("prob_") :] for key in names]
     best = {str(result.get("subclass")), str(result.get("class"))}
     colors = ["#d62728" if label in best else "#1f77b4" for label in labels]
-    ax_bars.barh(range(len(labels)), np.nan_to_num(values), color=colors)
-    ax_bars.set_yticks(range(len(labels)), labels, fontsize="small")
-    ax_bars.invert_yaxis()
-    ax_bars.set_xlim(0, 1)
-    ax_bars.set_xlabel("probability")
-    fig.tight_layout()
-    return fig
+    ax.barh(range(len(labels)), np.nan_to_num(values), color=colors)
+    ax.set_yticks(range(len(labels)), labels, fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability")
+    return ax
