@@ -12,7 +12,9 @@ observed, so an update after it reads those and skips the rest.
 the partition file themselves (only the id, period and light-curve columns) and return
 small results; the store is written by the process that started the update, alone.
 The last partition read is kept in memory, so a partition digested and then classified
-in the same process is read once.
+in the same process is read once. Without Dask, `partition_rows` gives the rows of a
+partition's changed objects, so that those of many partitions are classified in one
+batch.
 
 Examples
 --------
@@ -46,6 +48,7 @@ __all__ = [
     "catalog_partitions",
     "classify_partition",
     "partition_digests",
+    "partition_rows",
 ]
 
 #: The digest of an object whose light curve is empty (it has no rows to digest).
@@ -239,18 +242,36 @@ def classify_partition(
         return pd.DataFrame({"object_id": ids})
     if not isinstance(classifier, TrainedClassifier):
         classifier = load_partition_classifier(str(classifier))
-    table, periods, _ = _read_partition(partition, spec)
-    id_column = _flat_id(table)
-    part = table[table[id_column].isin(ids)]
+    rows, periods = partition_rows(partition, spec, ids)
     return store_results(
-        part,
+        rows,
         ids,
-        None if periods is None else periods.reindex(ids),
+        periods,
         classifier=classifier,
         columns=dict(spec.columns) or None,
         band_map=dict(spec.band_map) or None,
         options=options,
     )
+
+
+def partition_rows(
+    partition: Partition, spec: CatalogSpec, ids: pd.Index
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The long-table rows and the periods of some objects of a partition.
+
+    Examples
+    --------
+    >>> rows, periods = partition_rows(
+    ...     Partition("p", "/no/such.parquet", "0:0"), CatalogSpec("id", "lc"), pd.Index([])
+    ... )
+    >>> rows.empty, periods
+    (True, None)
+    """
+    if len(ids) == 0:
+        return pd.DataFrame(), None
+    table, periods, _ = _read_partition(partition, spec)
+    rows = table[table[_flat_id(table)].isin(ids)]
+    return rows, None if periods is None else periods.reindex(ids)
 
 
 def _flat_id(table: pd.DataFrame) -> str:

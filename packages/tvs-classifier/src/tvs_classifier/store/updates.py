@@ -59,6 +59,7 @@ from .partitions import (
     catalog_partitions,
     classify_partition,
     partition_digests,
+    partition_rows,
 )
 from .results import store_results
 from .store import ClassificationStore
@@ -396,7 +397,7 @@ def _update_catalog(
         todo = counts.to_classify(digests, store.stored_state(digests.index))
         return digests.index[todo]
 
-    work = _partition_work(to_read, spec, to_classify, model, options, client)
+    work = _partition_work(to_read, spec, to_classify, model, options, client, batch_size)
     for partition, digests, results in tqdm(
         work, total=len(to_read), desc="update", unit="partition", disable=not progress
     ):
@@ -423,19 +424,26 @@ def _partition_work(
     model: TrainedClassifier | str,
     options: dict,
     client: Any,
+    batch_size: int,
 ) -> Iterator[tuple[Partition, pd.Series, pd.DataFrame]]:
     """Each partition with its digests and the results of the objects to classify.
 
     Digests are compared with the store here (``to_classify``), as each partition's
-    arrive; with a Dask client, partitions are digested and classified on its workers
-    and come back in the order they finish.
+    arrive. In this process, the objects to classify of consecutive partitions are
+    classified together, about ``batch_size`` at a time; with a Dask client,
+    partitions are digested and classified on its workers and come back in the order
+    they finish.
     """
     if client is None:
+        waiting: list[tuple[Partition, pd.Series, pd.Index, pd.DataFrame, Any]] = []
         for partition in partitions:
             digests = partition_digests(partition, spec)
             ids = to_classify(digests)
-            results = classify_partition(partition, spec, ids, classifier=model, options=options)
-            yield partition, digests, results
+            waiting.append((partition, digests, ids, *partition_rows(partition, spec, ids)))
+            if sum(len(item[2]) for item in waiting) >= batch_size:
+                yield from _classified_together(waiting, spec, model, options)
+                waiting = []
+        yield from _classified_together(waiting, spec, model, options)
         return
     from dask.distributed import as_completed
 
@@ -461,6 +469,31 @@ def _partition_work(
         )
         pending[future.key] = (partition, digests)
         queue.add(future)
+
+
+def _classified_together(
+    waiting: list[tuple[Partition, pd.Series, pd.Index, pd.DataFrame, Any]],
+    spec: CatalogSpec,
+    model: TrainedClassifier,
+    options: dict,
+) -> Iterator[tuple[Partition, pd.Series, pd.DataFrame]]:
+    """The objects to classify of several partitions, classified in one batch, by partition."""
+    ids = [item[2] for item in waiting]
+    results = pd.DataFrame({"object_id": pd.Index([])})
+    if sum(len(chunk) for chunk in ids):
+        periods = [item[4] for item in waiting if item[4] is not None]
+        results = store_results(
+            pd.concat([item[3] for item in waiting if len(item[2])], ignore_index=True),
+            ids[0].append(ids[1:]) if len(ids) > 1 else ids[0],
+            pd.concat(periods) if periods else None,
+            classifier=model,
+            columns=dict(spec.columns) or None,
+            band_map=dict(spec.band_map) or None,
+            options=options,
+        )
+    ends = np.cumsum([len(chunk) for chunk in ids])
+    for (partition, digests, *_), end, n in zip(waiting, ends, map(len, ids), strict=True):
+        yield partition, digests, results.iloc[end - n : end]
 
 
 def _read(input: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
