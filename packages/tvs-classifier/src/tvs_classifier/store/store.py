@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -222,30 +222,41 @@ class ClassificationStore:
         )
         return frame.set_index("partition")
 
-    def record_partition(
+    def record_partitions(
         self,
         run_id: int,
         input: str,
-        partition: str,
+        partitions: Mapping[str, tuple[str, int]],
         *,
-        fingerprint: str,
         model_version: str,
-        n_objects: int,
     ) -> None:
-        """Record that every object of a partition file is stored (call after its writes)."""
-        key = (PARTITIONS.c.input == str(input)) & (PARTITIONS.c.partition == partition)
+        """Record, in one transaction, that every object of these partition files is stored.
+
+        Call it after their objects' writes. ``partitions`` maps each partition's name
+        to its fingerprint and number of objects.
+        """
+        if not partitions:
+            return
+        names = list(partitions)
+        rows = [
+            {
+                "input": str(input),
+                "partition": name,
+                "fingerprint": fingerprint,
+                "model_version": model_version,
+                "n_objects": int(n_objects),
+                "run_id": run_id,
+            }
+            for name, (fingerprint, n_objects) in partitions.items()
+        ]
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(PARTITIONS).where(key))
-            connection.execute(
-                sa.insert(PARTITIONS).values(
-                    input=str(input),
-                    partition=partition,
-                    fingerprint=fingerprint,
-                    model_version=model_version,
-                    n_objects=int(n_objects),
-                    run_id=run_id,
+            for chunk in _chunks(names, _ID_CHUNK):
+                connection.execute(
+                    sa.delete(PARTITIONS).where(
+                        (PARTITIONS.c.input == str(input)) & PARTITIONS.c.partition.in_(chunk)
+                    )
                 )
-            )
+            connection.execute(sa.insert(PARTITIONS), rows)
 
     def write(self, run_id: int, results: pd.DataFrame) -> int:
         """Store the results of one batch in one transaction; return the rows written.

@@ -398,23 +398,26 @@ def _update_catalog(
         return digests.index[todo]
 
     work = _partition_work(to_read, spec, to_classify, model, options, client, batch_size)
-    for partition, digests, results in tqdm(
-        work, total=len(to_read), desc="update", unit="partition", disable=not progress
-    ):
-        for start in range(0, len(results), batch_size):
-            batch = results.iloc[start : start + batch_size].copy()
-            batch["digest"] = digests.reindex(batch["object_id"]).to_numpy()
-            store.write(run_id, batch)
-        store.record_partition(
-            run_id,
-            folder,
-            partition.name,
-            fingerprint=partition.fingerprint,
-            model_version=version,
-            n_objects=len(digests),
-        )
+    with tqdm(total=len(to_read), desc="update", unit="partition", disable=not progress) as bar:
+        for group, results in work:
+            digests = pd.concat([digests for _, digests in group])
+            for start in range(0, len(results), batch_size):
+                batch = results.iloc[start : start + batch_size].copy()
+                batch["digest"] = digests.reindex(batch["object_id"]).to_numpy()
+                store.write(run_id, batch)
+            store.record_partitions(
+                run_id,
+                folder,
+                {part.name: (part.fingerprint, len(found)) for part, found in group},
+                model_version=version,
+            )
+            bar.update(len(group))
     report = counts.report(run_id, n_partitions=len(partitions), n_partitions_read=len(to_read))
     return _finish(store, report)
+
+
+#: Partitions with their digests, and the results of their objects classified.
+_Group = tuple[list[tuple[Partition, pd.Series]], pd.DataFrame]
 
 
 def _partition_work(
@@ -425,14 +428,14 @@ def _partition_work(
     options: dict,
     client: Any,
     batch_size: int,
-) -> Iterator[tuple[Partition, pd.Series, pd.DataFrame]]:
-    """Each partition with its digests and the results of the objects to classify.
+) -> Iterator[_Group]:
+    """Groups of partitions with their digests, and the results of the objects to classify.
 
     Digests are compared with the store here (``to_classify``), as each partition's
     arrive. In this process, the objects to classify of consecutive partitions are
-    classified together, about ``batch_size`` at a time; with a Dask client,
-    partitions are digested and classified on its workers and come back in the order
-    they finish.
+    classified (and then stored) together, about ``batch_size`` at a time; with a Dask
+    client, partitions are digested and classified on its workers, one group each, and
+    come back in the order they finish.
     """
     if client is None:
         waiting: list[tuple[Partition, pd.Series, pd.Index, pd.DataFrame, Any]] = []
@@ -441,9 +444,10 @@ def _partition_work(
             ids = to_classify(digests)
             waiting.append((partition, digests, ids, *partition_rows(partition, spec, ids)))
             if sum(len(item[2]) for item in waiting) >= batch_size:
-                yield from _classified_together(waiting, spec, model, options)
+                yield _classified_together(waiting, spec, model, options)
                 waiting = []
-        yield from _classified_together(waiting, spec, model, options)
+        if waiting:
+            yield _classified_together(waiting, spec, model, options)
         return
     from dask.distributed import as_completed
 
@@ -457,12 +461,12 @@ def _partition_work(
     for future in queue:
         partition, digests = pending.pop(future.key)
         if digests is not None:  # a classification came back
-            yield partition, digests, future.result()
+            yield [(partition, digests)], future.result()
             continue
         digests = future.result()
         ids = to_classify(digests)
         if len(ids) == 0:
-            yield partition, digests, pd.DataFrame({"object_id": ids})
+            yield [(partition, digests)], pd.DataFrame({"object_id": ids})
             continue
         future = client.submit(
             classify_partition, partition, spec, ids, classifier=model, options=options, pure=False
@@ -476,24 +480,23 @@ def _classified_together(
     spec: CatalogSpec,
     model: TrainedClassifier,
     options: dict,
-) -> Iterator[tuple[Partition, pd.Series, pd.DataFrame]]:
-    """The objects to classify of several partitions, classified in one batch, by partition."""
-    ids = [item[2] for item in waiting]
-    results = pd.DataFrame({"object_id": pd.Index([])})
-    if sum(len(chunk) for chunk in ids):
-        periods = [item[4] for item in waiting if item[4] is not None]
-        results = store_results(
-            pd.concat([item[3] for item in waiting if len(item[2])], ignore_index=True),
-            ids[0].append(ids[1:]) if len(ids) > 1 else ids[0],
-            pd.concat(periods) if periods else None,
-            classifier=model,
-            columns=dict(spec.columns) or None,
-            band_map=dict(spec.band_map) or None,
-            options=options,
-        )
-    ends = np.cumsum([len(chunk) for chunk in ids])
-    for (partition, digests, *_), end, n in zip(waiting, ends, map(len, ids), strict=True):
-        yield partition, digests, results.iloc[end - n : end]
+) -> _Group:
+    """The objects to classify of several partitions, classified in one batch."""
+    group = [(partition, digests) for partition, digests, *_ in waiting]
+    ids = [item[2] for item in waiting if len(item[2])]
+    if not ids:
+        return group, pd.DataFrame({"object_id": pd.Index([])})
+    periods = [item[4] for item in waiting if item[4] is not None]
+    results = store_results(
+        pd.concat([item[3] for item in waiting if len(item[2])], ignore_index=True),
+        ids[0].append(ids[1:]) if len(ids) > 1 else ids[0],
+        pd.concat(periods) if periods else None,
+        classifier=model,
+        columns=dict(spec.columns) or None,
+        band_map=dict(spec.band_map) or None,
+        options=options,
+    )
+    return group, results
 
 
 def _read(input: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
