@@ -108,7 +108,9 @@ def test_dashboard_filters_and_opens_an_object(store, stars):
     first = board.results.frame["object_id"].iloc[0]
     board.show_object(first)
     assert board.curve.object is not None
+    assert board.period.value == pytest.approx(board.results.row(first)["period"])
     assert len(board.history.value) == 1
+    assert board.history.value["classified_at"].iloc[0].endswith(" UTC")
     assert board.tabs.active == 1
     board.period.value = 2 * board.period.value  # refolds
     assert board.curve.object is not None

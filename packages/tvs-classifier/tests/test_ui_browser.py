@@ -136,6 +136,7 @@ def test_an_object_opens_with_its_light_curve_and_history(page, stored):
     images.nth(1).wait_for()  # the folded light curve and the probability bars
     assert images.count() >= 2
     page.get_by_text("History").wait_for()
+    object_tab_is_open(page)
     screenshot(page, "ui-object")
 
 
@@ -146,6 +147,11 @@ def test_the_selection_downloads_as_a_file_that_reads_back(page, stored):
     path = download.value.path()
     back = pd.read_csv(path)
     assert sorted(back["object_id"]) == sorted(Results.open(store).frame["object_id"])
+
+
+def object_tab_is_open(page) -> None:
+    """Wait until the "Object" tab is the one shown."""
+    page.locator(".bk-tab.bk-active", has_text=re.compile(r"^Object$")).wait_for()
 
 
 def upload(page, name: str, content: bytes) -> None:
@@ -160,6 +166,7 @@ def test_an_upload_is_classified_and_shown(page, stored):
     upload(page, "my_star.csv", one.to_csv(index=False).encode())
     page.get_by_text(re.compile("uploaded")).wait_for()
     page.locator("img[src^='data:image/png']").nth(1).wait_for()  # curve and bars
+    object_tab_is_open(page)
     screenshot(page, "ui-upload")
 
 

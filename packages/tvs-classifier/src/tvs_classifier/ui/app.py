@@ -100,6 +100,7 @@ class Dashboard:
         self._uploaded: tuple[LightCurves, pd.DataFrame] | None = None
         self._current: pd.Series | None = None
         self._current_uploaded = False
+        self._setting_period = False
 
         self.classes = pn.widgets.CheckBoxGroup(
             name="Class", options=results.classes, value=results.classes
@@ -228,20 +229,25 @@ class Dashboard:
         )
         self.bars.object = _bars_figure(row)
         period = row.get("period", np.nan)
-        import param
-
-        with param.discard_events(self.period):  # set the period without refolding twice
+        self._setting_period = True  # shown in the box, drawn once below
+        try:
             self.period.value = float(period) if np.isfinite(period) else None
+        finally:
+            self._setting_period = False
         self._draw_curve()
         history = pd.DataFrame(columns=list(HISTORY_COLUMNS))
         if not uploaded:
             found = self.results.history(row["object_id"])
-            history = found[[name for name in HISTORY_COLUMNS if name in found.columns]]
+            history = found[[name for name in HISTORY_COLUMNS if name in found.columns]].copy()
+            if "classified_at" in history.columns:  # a readable time, not epoch milliseconds
+                history["classified_at"] = history["classified_at"].dt.strftime(
+                    "%Y-%m-%d %H:%M:%S UTC"
+                )
         self.history.value = history.reset_index(drop=True)
         self.tabs.active = 1
 
     def _on_period(self, _: Any) -> None:
-        if self._current is not None:
+        if self._current is not None and not self._setting_period:
             self._draw_curve()
 
     def _draw_curve(self) -> None:
