@@ -178,6 +178,8 @@ def test_bad_catalog_updates_are_named_and_keep_the_store(catalog, classifier, t
         update(catalog, store, workers=1, **options)
     with pytest.raises(ValueError, match="are for a HATS catalog input"):
         update(pd.DataFrame(), store, workers=2, **options)
+    with pytest.raises(ValueError, match="are for a HATS catalog input"):
+        update(pd.DataFrame(), store, recheck=True, **options)
     with pytest.raises(LightCurveError, match="has no column 'P'"):
         update(catalog, store, period_column="P", **options)
     with pytest.raises(LightCurveError, match="not a nested column"):

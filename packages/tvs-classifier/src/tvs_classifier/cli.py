@@ -442,11 +442,8 @@ def _classify_catalog(args: argparse.Namespace) -> int:
 
 def _update(args: argparse.Namespace) -> int:
     """``update``: classify what is new or changed into the store; say what was done."""
-    from .io.readers import is_hats_catalog
     from .store import update
 
-    if args.recheck and not is_hats_catalog(args.input):
-        raise ValueError("--recheck is for a HATS catalog input (a folder)")
     report = update(
         args.input,
         args.store,

@@ -212,9 +212,10 @@ def update(
     if isinstance(periods, str | Path) and period_column is None:
         raise ValueError("periods= names a table: give period_column=, its column of periods")
     catalog = not isinstance(input, pd.DataFrame) and is_hats_catalog(input)
-    if not catalog and (workers is not None or scheduler is not None or nested_column):
+    if not catalog and (workers is not None or scheduler is not None or nested_column or recheck):
         raise ValueError(
-            "workers=, scheduler= and nested_column= are for a HATS catalog input (a folder)"
+            "workers=, scheduler=, nested_column= and recheck= are for a HATS catalog input "
+            "(a folder)"
         )
     if catalog and periods is not None:
         raise ValueError(
