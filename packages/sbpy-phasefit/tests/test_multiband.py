@@ -208,7 +208,7 @@ def test_robust_and_clipped_shared_fit():
         ({"bands": ["g"] * 10, "shared_shape": True, "min_band_points": 0}, ValueError,
          "min_band_points"),
         ({"bands": list("abcdefghij"), "shared_shape": True, "model": "HG1G2"}, ValueError,
-         "at most 6 bands"),
+         "at most 8 bands"),
     ],
 )  # fmt: skip
 def test_bad_band_input(options, error, match):

@@ -13,28 +13,39 @@ off to the side where chi2 falls, if any. Each piece can hold a local minimum, s
 chi2 also falls from the break into the other piece that piece is searched too and the
 lower minimum kept. Objects are independent and run in an OpenMP ``prange``.
 
-Several bands with a shared shape: the parameter vector of an object is ``(H_0,
-shape..., H_1, ..., H_{n-1})``; each point names the column of its band's ``H``
-(``hcol``), so the model part (``H_0`` and the shape) keeps the layout of a one-band
-fit. A point's Jacobian is 1 in its own band's ``H``, 0 in the others'.
+Several bands: each point has a band, and each band a row of ``cols`` naming the
+object's parameter (its column) that plays each of the model's own parameters (``H``,
+the shape and, for the spin-aware model, ``R``, ``alpha0`` and ``delta0``) there.
+With a shared shape the rows differ only in ``H``: ``(H_0, shape..., H_1, ...)``;
+sHG1G2 has ``H``, ``G1`` and ``G2`` per band and one spin. A point's Jacobian is
+nonzero only in the columns of its band's row.
+
+The spin-aware term of sHG1G2 (Carry et al. 2024, A&A 687, A38) is
+``2.5 log10(1 - (1 - R) |cos Lambda|)`` with ``cos Lambda = x . n``, ``x`` the unit
+vector to the target (``geo``, one per point) and ``n`` the unit vector of the pole
+``(alpha0, delta0)`` (radians inside the kernel).
 """
 
 import numpy as np
 
 cimport openmp
 from cython.parallel cimport prange
-from libc.math cimport INFINITY, NAN, fabs, isfinite, isnan, log1p, nextafter, sqrt
+from libc.math cimport INFINITY, NAN, cos, fabs, isfinite, isnan, log10, log1p, nextafter, sin, sqrt
 from libc.stdint cimport int64_t
 
 from ._phasefunc cimport MAX_BASIS, MAX_PARAMS, mix_coefficients, model_point
 
 
 __all__ = [
-    "FLAG_BITS", "LOSSES", "MAX_CONSTRAINTS", "MAX_PARAMETERS", "fit", "openmp_max_threads"
+    "FLAG_BITS", "LOSSES", "MAX_BANDS", "MAX_CONSTRAINTS", "MAX_PARAMETERS", "fit",
+    "openmp_max_threads", "predict",
 ]
 
 cdef enum:
-    MAXC = 32
+    MAXC = 64
+    MAXP = 24           # parameters of one object (all bands)
+    MAXB = 8            # bands of one object
+    SPIN = 3            # R, alpha0, delta0
     CONVERGED = 1
     AT_BOUND = 2
     TOO_FEW_POINTS = 4
@@ -61,18 +72,25 @@ FLAG_BITS = {
 LOSSES = {"linear": LOSS_LINEAR, "soft_l1": LOSS_SOFT_L1, "huber": LOSS_HUBER,
           "cauchy": LOSS_CAUCHY}
 MAX_CONSTRAINTS = MAXC
-#: Most parameters of one fit (bands' H plus shape parameters).
-MAX_PARAMETERS = MAX_PARAMS
+#: Most parameters of one fit (all bands' parameters together).
+MAX_PARAMETERS = MAXP
+#: Most bands of one fit.
+MAX_BANDS = MAXB
 
 
 cdef struct Problem:
     const double* y
     const double* w
     const double* phi       # row-major (n_points, n_basis)
-    const int* hcol         # column of each point's H (NULL: all 0, one band)
+    const double* geo       # row-major (n_points, 3) unit vectors (NULL: no spin term)
+    const int* band         # band of each point (NULL: all 0)
+    const int* cols         # (n_bands, n_l): the object's column of each local parameter
+    const unsigned char* hflag  # per column: 1 where it is some band's H
     Py_ssize_t start, stop  # this object's rows
     int n_basis, n_p        # basis functions; all parameters
-    int n_m                 # parameters of the model itself (H_0 and the shape)
+    int n_m                 # parameters of the phase function (H and the shape)
+    int n_l                 # local parameters of a point: n_m, plus SPIN with geo
+    int n_bands
     bint log_flux
     double brk
     unsigned char* mask     # nonzero: point left out (clipped)
@@ -84,6 +102,18 @@ cdef struct Problem:
 cdef struct Settings:
     int max_iter, min_points
     double gtol, xtol, ftol, clip
+    int n_starts
+    const double* starts    # (n_starts, n_p); NaN keeps the object's own start
+
+
+cdef struct Model:
+    # The model at one parameter vector: local parameters and phase-function
+    # coefficients per band, and the pole with its derivatives.
+    double pl[MAXB * MAX_PARAMS]
+    double coef[MAXB * MAX_BASIS]
+    double dcoef[MAXB * MAX_BASIS * MAX_PARAMS]
+    double pole[9]          # n, dn/dalpha0, dn/ddelta0
+    double one_minus_r
 
 
 def openmp_max_threads() -> int:
@@ -109,6 +139,67 @@ cdef inline double robust(int loss, double z, double* weight) noexcept nogil:
     return z
 
 
+cdef void prepare(const Problem* pr, const double[:, :, ::1] mix, const double* p,
+                  Model* md) noexcept nogil:
+    """The per-band quantities of `eval_point` at parameters ``p``."""
+    cdef int b, a
+    cdef double ca, sa, cd, sd
+    for b in range(pr.n_bands):
+        for a in range(pr.n_l):
+            md.pl[b * MAX_PARAMS + a] = p[pr.cols[b * pr.n_l + a]]
+        mix_coefficients(pr.n_basis, pr.n_m, &md.pl[b * MAX_PARAMS], mix, pr.brk,
+                         &md.coef[b * MAX_BASIS], &md.dcoef[b * MAX_BASIS * MAX_PARAMS])
+    if pr.geo == NULL:
+        return
+    a = pr.n_m
+    md.one_minus_r = 1.0 - md.pl[a]
+    ca = cos(md.pl[a + 1])
+    sa = sin(md.pl[a + 1])
+    cd = cos(md.pl[a + 2])
+    sd = sin(md.pl[a + 2])
+    md.pole[0] = cd * ca
+    md.pole[1] = cd * sa
+    md.pole[2] = sd
+    md.pole[3] = -cd * sa
+    md.pole[4] = cd * ca
+    md.pole[5] = 0.0
+    md.pole[6] = -sd * ca
+    md.pole[7] = -sd * sa
+    md.pole[8] = cd
+
+
+cdef inline int eval_point(const Problem* pr, const Model* md, Py_ssize_t i, bint with_h,
+                           double* mag, double* grad, int* band) noexcept nogil:
+    """Model magnitude at point ``i`` (less ``H`` unless ``with_h``) and, unless
+    ``grad`` is NULL, its gradient in the point's local parameters; ``band``
+    receives the point's band. Returns 1 where the model is undefined there."""
+    cdef int b = pr.band[i] if pr.band != NULL else 0
+    cdef const double* x
+    cdef double u, au, d, k
+    band[0] = b
+    if model_point(pr.phi + i * pr.n_basis, pr.n_basis, pr.n_m,
+                   md.pl[b * MAX_PARAMS] if with_h else 0.0, &md.coef[b * MAX_BASIS],
+                   &md.dcoef[b * MAX_BASIS * MAX_PARAMS], pr.log_flux, mag, grad) != 0:
+        return 1
+    if pr.geo == NULL:
+        return 0
+    x = pr.geo + 3 * i
+    u = x[0] * md.pole[0] + x[1] * md.pole[1] + x[2] * md.pole[2]
+    au = fabs(u)
+    d = 1.0 - md.one_minus_r * au
+    if not d > 0.0:
+        return 1
+    mag[0] = mag[0] + 2.5 * log10(d)
+    if grad != NULL:
+        # 2.5 / ln(10) / d
+        k = 1.0857362047581294 / d
+        grad[pr.n_m] = k * au
+        k = -k * md.one_minus_r * (1.0 if u >= 0.0 else -1.0)
+        grad[pr.n_m + 1] = k * (x[0] * md.pole[3] + x[1] * md.pole[4])
+        grad[pr.n_m + 2] = k * (x[0] * md.pole[6] + x[1] * md.pole[7] + x[2] * md.pole[8])
+    return 0
+
+
 cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double* p,
                     double* cost, double* jtj, double* jtr) noexcept nogil:
     """Cost, J^T W J and J^T W r at ``p``; 1 where the model is undefined.
@@ -118,14 +209,11 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
     """
     cdef double m, r, wg, wi, z, drho
     cdef double g[MAX_PARAMS]
-    cdef int col[MAX_PARAMS]
-    cdef double coef[MAX_BASIS]
-    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
-    cdef int a, c, ra, rc, hc = 0, n_p = pr.n_p, n_m = pr.n_m
+    cdef Model md
+    cdef const int* col
+    cdef int a, c, ra, rc, b, n_p = pr.n_p, n_l = pr.n_l
     cdef Py_ssize_t i
-    mix_coefficients(pr.n_basis, n_m, p, mix, pr.brk, coef, dcoef)
-    for a in range(n_m):
-        col[a] = a
+    prepare(pr, mix, p, &md)
     cost[0] = 0.0
     for a in range(n_p * n_p):
         jtj[a] = 0.0
@@ -134,11 +222,7 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
     for i in range(pr.start, pr.stop):
         if pr.mask != NULL and pr.mask[i]:
             continue
-        if pr.hcol != NULL:
-            hc = pr.hcol[i]
-            col[0] = hc
-        if model_point(pr.phi + i * pr.n_basis, pr.n_basis, n_m, p[hc], coef, dcoef,
-                       pr.log_flux, &m, g) != 0:
+        if eval_point(pr, &md, i, True, &m, g, &b) != 0:
             return 1
         r = pr.y[i] - m
         if pr.loss == LOSS_LINEAR:
@@ -148,17 +232,10 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
             z = pr.w[i] * r * r / pr.f2
             cost[0] += pr.f2 * robust(pr.loss, z, &drho)
             wi = pr.w[i] * drho
-        if hc == 0:
-            # One band (or the first): the columns are the model's own.
-            for a in range(n_m):
-                wg = wi * g[a]
-                jtr[a] += wg * r
-                for c in range(a + 1):
-                    jtj[a * n_p + c] += wg * g[c]
-            continue
-        # Only this band's H and the shape have a nonzero derivative (columns
-        # ``col``); J^T W J is accumulated in its lower triangle.
-        for a in range(n_m):
+        # Only the columns of this band's row have a nonzero derivative; J^T W J is
+        # accumulated in its lower triangle.
+        col = pr.cols + b * n_l
+        for a in range(n_l):
             wg = wi * g[a]
             ra = col[a]
             jtr[ra] += wg * r
@@ -209,10 +286,10 @@ cdef int cholesky_solve(int n, double* h, double* x) noexcept nogil:
 
 cdef int null_space(int n_p, const unsigned char* fixed, const double[:, ::1] A,
                     const bint* active, int n_con, double* z) noexcept nogil:
-    """Orthonormal basis (columns ``z[col * MAX_PARAMS + row]``) of the directions
+    """Orthonormal basis (columns ``z[col * MAXP + row]``) of the directions
     that keep fixed parameters and active constraints unchanged; returns its size."""
-    cdef double q[MAXC + MAX_PARAMS][MAX_PARAMS]
-    cdef double v[MAX_PARAMS]
+    cdef double q[MAXC + MAXP][MAXP]
+    cdef double v[MAXP]
     cdef double dot, norm
     cdef int nq = 0, nz = 0, c, j, k, i
     for c in range(n_p + n_con):
@@ -245,16 +322,16 @@ cdef int null_space(int n_p, const unsigned char* fixed, const double[:, ::1] A,
         for k in range(nz):
             dot = 0.0
             for j in range(n_p):
-                dot += z[k * MAX_PARAMS + j] * v[j]
+                dot += z[k * MAXP + j] * v[j]
             for j in range(n_p):
-                v[j] -= dot * z[k * MAX_PARAMS + j]
+                v[j] -= dot * z[k * MAXP + j]
         norm = 0.0
         for j in range(n_p):
             norm += v[j] * v[j]
         if norm > 1e-12:
             norm = sqrt(norm)
             for j in range(n_p):
-                z[nz * MAX_PARAMS + j] = v[j] / norm
+                z[nz * MAXP + j] = v[j] / norm
             nz += 1
     return nz
 
@@ -274,7 +351,7 @@ cdef bint release_one(const Problem* pr, const unsigned char* fixed, const doubl
         if active[c]:
             idx[na] = c
             na += 1
-    if na == 0 or na > MAX_PARAMS:
+    if na == 0 or na > MAXP:
         return False
     for c in range(na):
         s = 0.0
@@ -312,23 +389,21 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef bint stationary, kink_hit, pinned = False
     cdef int attempt, best_flags = 0
     cdef double best_cost = INFINITY
-    cdef double best_p[MAX_PARAMS]
-    cdef double best_jtr[MAX_PARAMS]
-    cdef double best_jtj[MAX_PARAMS * MAX_PARAMS]
+    cdef double best_p[MAXP]
+    cdef double best_jtr[MAXP]
+    cdef double best_jtj[MAXP * MAXP]
     cdef bint kinked = isfinite(pr.brk) and pr.n_m >= 2 and not fixed[1]
-    cdef unsigned char fx[MAX_PARAMS]
-    cdef double jtj[MAX_PARAMS * MAX_PARAMS]
-    cdef double jtr[MAX_PARAMS]
-    cdef double jtj_new[MAX_PARAMS * MAX_PARAMS]
-    cdef double jtr_new[MAX_PARAMS]
-    cdef double z[MAX_PARAMS * MAX_PARAMS]
-    cdef double hr[MAX_PARAMS * MAX_PARAMS]
-    cdef double gr[MAX_PARAMS]
-    cdef double y[MAX_PARAMS]
-    cdef double d[MAX_PARAMS]
-    cdef double p_new[MAX_PARAMS]
-    cdef double coef[MAX_BASIS]
-    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef unsigned char fx[MAXP]
+    cdef double jtj[MAXP * MAXP]
+    cdef double jtr[MAXP]
+    cdef double jtj_new[MAXP * MAXP]
+    cdef double jtr_new[MAXP]
+    cdef double z[MAXP * MAXP]
+    cdef double hr[MAXP * MAXP]
+    cdef double gr[MAXP]
+    cdef double y[MAXP]
+    cdef double d[MAXP]
+    cdef double p_new[MAXP]
     cdef double cost_old, cost, cost_new, lam = 1e-5, nu = 2.0, rho, t, ad, slack, m, sw, swr, pred, maxdiag, dg
     for row in range(pr.start, pr.stop):
         if pr.mask == NULL or not pr.mask[row]:
@@ -384,12 +459,12 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 for i in range(q):
                     gr[i] = 0.0
                     for j in range(n_p):
-                        gr[i] += z[i * MAX_PARAMS + j] * jtr[j]
+                        gr[i] += z[i * MAXP + j] * jtr[j]
                     for k in range(q):
                         hr[i * q + k] = 0.0
                         for j in range(n_p):
                             for c in range(n_p):
-                                hr[i * q + k] += z[i * MAX_PARAMS + j] * jtj[j * n_p + c] * z[k * MAX_PARAMS + c]
+                                hr[i * q + k] += z[i * MAXP + j] * jtj[j * n_p + c] * z[k * MAXP + c]
                     if hr[i * q + i] > maxdiag:
                         maxdiag = hr[i * q + i]
                 # MINPACK-style gradient test: cosine between residuals and each direction.
@@ -412,7 +487,7 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 for j in range(n_p):
                     d[j] = 0.0
                     for i in range(q):
-                        d[j] += z[i * MAX_PARAMS + j] * y[i]
+                        d[j] += z[i * MAXP + j] * y[i]
                 # Truncate the step at the first inactive constraint it would cross.
                 t = 1.0
                 hit = -1
@@ -567,8 +642,8 @@ cdef bint other_side(const Problem* pr, const double[:, :, ::1] mix, const doubl
     ``q`` receives the break approached from that side, with H at its best value
     there (unless fixed), as the start of a search on that side.
     """
-    cdef double jtj_q[MAX_PARAMS * MAX_PARAMS]
-    cdef double jtr_q[MAX_PARAMS]
+    cdef double jtj_q[MAXP * MAXP]
+    cdef double jtr_q[MAXP]
     cdef double cost_q, slack
     cdef int j, c, n_p = pr.n_p
     cdef bint right = p[1] < pr.brk
@@ -604,9 +679,9 @@ cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
     With H at its best value, the sign of J^T W r in the shape parameter is the sign
     of the one-sided slope of -chi2. Returns False where the break is the minimum.
     """
-    cdef double left[MAX_PARAMS]
-    cdef double jtj_l[MAX_PARAMS * MAX_PARAMS]
-    cdef double jtr_l[MAX_PARAMS]
+    cdef double left[MAXP]
+    cdef double jtj_l[MAXP * MAXP]
+    cdef double jtr_l[MAXP]
     cdef double cost_l
     cdef int j, n_p = pr.n_p
     cdef bint moved
@@ -640,8 +715,8 @@ cdef bint leave_kink(const Problem* pr, const double[:, :, ::1] mix, double* p,
 
 
 cdef inline bint is_h(const Problem* pr, int j) noexcept nogil:
-    """Whether parameter ``j`` is a band's H (column 0 or past the model's own)."""
-    return j == 0 or j >= pr.n_m
+    """Whether parameter ``j`` is a band's H."""
+    return pr.hflag[j] != 0
 
 
 cdef bint h_missing(const Problem* pr, const double* p, const unsigned char* fixed) noexcept nogil:
@@ -675,25 +750,22 @@ cdef int best_h(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 const unsigned char* fixed, bint only_nan) noexcept nogil:
     """Set each free H (only NaN ones with ``only_nan``) to its exact weighted
     least-squares value for the shape in ``p``; 1 where the model is undefined."""
-    cdef double sw[MAX_PARAMS]
-    cdef double swr[MAX_PARAMS]
-    cdef double coef[MAX_BASIS]
-    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef double sw[MAXP]
+    cdef double swr[MAXP]
+    cdef Model md
     cdef double m
-    cdef int j, hc = 0
+    cdef int j, b, hc
     cdef Py_ssize_t row
     for j in range(pr.n_p):
         sw[j] = 0.0
         swr[j] = 0.0
-    mix_coefficients(pr.n_basis, pr.n_m, p, mix, pr.brk, coef, dcoef)
+    prepare(pr, mix, p, &md)
     for row in range(pr.start, pr.stop):
         if pr.mask != NULL and pr.mask[row]:
             continue
-        if model_point(pr.phi + row * pr.n_basis, pr.n_basis, pr.n_m, 0.0, coef, dcoef,
-                       pr.log_flux, &m, NULL) != 0:
+        if eval_point(pr, &md, row, False, &m, NULL, &b) != 0:
             return 1
-        if pr.hcol != NULL:
-            hc = pr.hcol[row]
+        hc = pr.cols[b * pr.n_l]
         sw[hc] += pr.w[row]
         swr[hc] += pr.w[row] * (pr.y[row] - m)
     for j in range(pr.n_p):
@@ -718,9 +790,9 @@ cdef void snap_to(const double[:, ::1] A, const double[::1] b, int c, int n_p,
 cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
                     double* cov) noexcept nogil:
     """Inverse of J^T W J over the free parameters (zero rows for fixed ones)."""
-    cdef int idx[MAX_PARAMS]
-    cdef double h[MAX_PARAMS * MAX_PARAMS]
-    cdef double e[MAX_PARAMS]
+    cdef int idx[MAXP]
+    cdef double h[MAXP * MAXP]
+    cdef double e[MAXP]
     cdef int nf = 0, i, j, k
     for j in range(n_p):
         if not fixed[j]:
@@ -743,13 +815,77 @@ cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
     return 0
 
 
+cdef int set_layout(Problem* pr, Py_ssize_t n_points, int n_p, int n_m, double brk, band, cols,
+                    geo, list keep) except -1:
+    """Check the band layout (``band``, ``cols``) and ``geo``; fill ``pr``'s pointers.
+
+    The arrays the pointers refer to are appended to ``keep`` (alive while fitting).
+    """
+    cdef int n_l = n_m + (SPIN if geo is not None else 0)
+    cdef const int[:, ::1] cols_v
+    cdef const int[::1] band_v
+    cdef const double[:, ::1] geo_v
+    cdef const unsigned char[::1] hflag_v
+    if cols is None:
+        if n_p != n_l:
+            raise ValueError("with more parameters than the model's own, give cols")
+        cols = np.arange(n_l, dtype=np.int32)[None, :]
+    cols = np.ascontiguousarray(cols, dtype=np.int32)
+    if cols.ndim != 2 or cols.shape[1] != n_l or not 1 <= cols.shape[0] <= MAXB:
+        raise ValueError(f"cols must have 1 to {MAXB} rows of {n_l} columns")
+    if ((cols < 0) | (cols >= n_p)).any():
+        raise ValueError("cols names a column outside the parameters")
+    h_columns = np.unique(cols[:, 0])
+    if np.isin(cols[:, 1:], h_columns).any():
+        raise ValueError("a column of cols is both an H and another parameter")
+    if np.isfinite(brk) and n_m > 1 and (cols[:, 1:n_m] != cols[0, 1:n_m]).any():
+        raise ValueError("a model with a break needs one shape for all bands")
+    if geo is not None and (cols[:, n_m:] != cols[0, n_m:]).any():
+        raise ValueError("the spin parameters must be shared by all bands")
+    if np.setdiff1d(np.arange(n_p), cols).size:
+        raise ValueError("every parameter must appear in cols")
+    hflag = np.zeros(n_p, dtype=np.uint8)
+    hflag[h_columns] = 1
+    cols_v = cols
+    hflag_v = hflag
+    keep.extend([cols, hflag])
+    pr.cols = &cols_v[0, 0]
+    pr.hflag = &hflag_v[0]
+    pr.n_l = n_l
+    pr.n_bands = cols.shape[0]
+    pr.band = NULL
+    if band is not None:
+        band = np.ascontiguousarray(band, dtype=np.int32)
+        if band.shape != (n_points,):
+            raise ValueError("band must have one entry per point")
+        if n_points and (band.min() < 0 or band.max() >= cols.shape[0]):
+            raise ValueError("band names a row outside cols")
+        keep.append(band)
+        if n_points:
+            band_v = band
+            pr.band = &band_v[0]
+    elif cols.shape[0] > 1:
+        raise ValueError("fits of several bands need band, one entry per point")
+    pr.geo = NULL
+    if geo is not None:
+        geo = np.ascontiguousarray(geo, dtype=np.float64)
+        if geo.shape != (n_points, 3):
+            raise ValueError("geo must have one unit vector (3 numbers) per point")
+        keep.append(geo)
+        if n_points:
+            geo_v = geo
+            pr.geo = &geo_v[0, 0]
+    return 0
+
+
 def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         const int64_t[::1] offsets, double[:, ::1] params,
         const unsigned char[:, ::1] fixed, const double[:, ::1] A, const double[::1] b,
         const double[:, :, ::1] mix, double brk, bint log_flux,
         int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,
         double ftol=1e-13, str loss="linear", double f_scale=1.0, double clip=0.0,
-        unsigned char[::1] mask=None, const int[::1] hcol=None, int n_threads=1):
+        unsigned char[::1] mask=None, band=None, cols=None, geo=None, starts=None,
+        int n_threads=1):
     """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
 
     ``params`` holds the starting values (a NaN ``H`` is started at its exact value
@@ -757,9 +893,13 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     the parameters held at their starting values. Returns ``(cov, chi2, n_iter,
     flags)`` with ``chi2`` the weighted sum of squared residuals.
 
-    With more parameters than the model's own (``mix.shape[2]``), the extra ones are
-    the H of further bands: ``hcol`` gives, per point, the column of its H (0 or at
-    least ``mix.shape[2]``).
+    Several bands: ``band`` (one entry per point) names a row of ``cols``, which
+    gives the column in ``params`` of each of the model's own parameters in that
+    band (see the module's docstring). With ``geo`` (one unit vector per point) the
+    model has the spin-aware term, with three more local parameters ``R``,
+    ``alpha0``, ``delta0`` (radians). With ``starts`` (``(n_starts, n_p)``, NaN for
+    "the object's own value") each object is fitted from every start and the lowest
+    cost kept.
 
     With a robust ``loss`` (``LOSSES``) the fit minimises ``f_scale^2 sum rho(z)``,
     ``z = w r^2 / f_scale^2``. With ``clip > 0`` points whose normalised residual
@@ -772,7 +912,9 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     cdef int n_p = params.shape[1], n_m = mix.shape[2], j
     cdef Settings st
     cdef Problem pr
-    if n_p < 1 or n_p > MAX_PARAMS or phi.shape[1] > MAX_BASIS:
+    cdef list keep = []
+    cdef const double[:, ::1] starts_v
+    if n_p < 1 or n_p > MAXP or phi.shape[1] > MAX_BASIS or n_m > 4:
         raise ValueError("unsupported number of parameters or basis functions")
     if A.shape[0] > MAXC or A.shape[1] != n_p or b.shape[0] != A.shape[0]:
         raise ValueError("constraint matrix has the wrong shape")
@@ -781,19 +923,25 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     if (fixed.shape[0] != n_obj or fixed.shape[1] != n_p or n_m < 1 or n_m > n_p
             or mix.shape[1] != phi.shape[1]):
         raise ValueError("fixed or mix does not match the parameters")
-    if n_p > n_m and (hcol is None or hcol.shape[0] != y.shape[0]):
-        raise ValueError("fits of several bands need hcol, one entry per point")
-    if hcol is not None and hcol.shape[0] > 0:
-        columns = np.asarray(hcol)
-        if ((columns != 0) & ((columns < n_m) | (columns >= n_p))).any():
-            raise ValueError("hcol must name column 0 or one past the model's parameters")
     if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != y.shape[0]):
         raise ValueError("offsets must start at 0 and end at the number of points")
+    set_layout(&pr, y.shape[0], n_p, n_m, brk, band, cols, geo, keep)
     st.max_iter = max_iter
     st.min_points = min_points
     st.gtol = gtol
     st.xtol = xtol
     st.ftol = ftol
+    st.n_starts = 0
+    st.starts = NULL
+    if starts is not None:
+        starts = np.ascontiguousarray(starts, dtype=np.float64)
+        if starts.ndim != 2 or starts.shape[1] != n_p:
+            raise ValueError("starts must have one row of n_p values per start")
+        keep.append(starts)
+        if starts.shape[0] > 0:
+            starts_v = starts
+            st.n_starts = starts.shape[0]
+            st.starts = &starts_v[0, 0]
     cov = np.full((n_obj, n_p, n_p), np.nan)
     chi2 = np.full(n_obj, np.nan)
     n_iter = np.zeros(n_obj, dtype=np.int32)
@@ -814,7 +962,6 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     pr.n_basis = phi.shape[1]
     pr.n_p = n_p
     pr.n_m = n_m
-    pr.hcol = &hcol[0] if hcol is not None and hcol.shape[0] > 0 else NULL
     pr.log_flux = log_flux
     pr.brk = brk
     if loss not in LOSSES:
@@ -833,34 +980,107 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     return cov, chi2, n_iter, flags
 
 
+def predict(const double[:, ::1] phi, const int64_t[::1] offsets, const double[:, ::1] params,
+            const double[:, :, ::1] mix, double brk, bint log_flux, band=None, cols=None,
+            geo=None, int n_threads=1):
+    """Model magnitudes at every point of every object, as the fitter computes them.
+
+    The arguments mean what they mean for `fit`; ``params`` has one row per object.
+    Points where the model is undefined (or a parameter is NaN) get NaN.
+    """
+    cdef Py_ssize_t n_obj = offsets.shape[0] - 1, k
+    cdef int n_p = params.shape[1], n_m = mix.shape[2]
+    cdef Problem pr
+    cdef list keep = []
+    if n_p < 1 or n_p > MAXP or phi.shape[1] > MAX_BASIS or n_m > 4 or n_m > n_p:
+        raise ValueError("unsupported number of parameters or basis functions")
+    if params.shape[0] != n_obj or mix.shape[1] != phi.shape[1]:
+        raise ValueError("params or mix does not match the objects and basis")
+    if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != phi.shape[0]):
+        raise ValueError("offsets must start at 0 and end at the number of points")
+    set_layout(&pr, phi.shape[0], n_p, n_m, brk, band, cols, geo, keep)
+    out = np.full(phi.shape[0], np.nan)
+    if phi.shape[0] == 0:
+        return out
+    cdef double[::1] o = out
+    pr.phi = &phi[0, 0]
+    pr.n_basis = phi.shape[1]
+    pr.n_p = n_p
+    pr.n_m = n_m
+    pr.log_flux = log_flux
+    pr.brk = brk
+    for k in prange(n_obj, nogil=True, num_threads=n_threads, schedule="static"):
+        predict_object(&pr, mix, &params[k, 0], offsets[k], offsets[k + 1], &o[0])
+    return out
+
+
+cdef void predict_object(const Problem* pr, const double[:, :, ::1] mix, const double* p,
+                         Py_ssize_t start, Py_ssize_t stop, double* out) noexcept nogil:
+    """Model magnitudes of one object's rows into ``out`` (left as is where undefined)."""
+    cdef Model md
+    cdef double m
+    cdef int band
+    cdef Py_ssize_t i
+    prepare(pr, mix, p, &md)
+    for i in range(start, stop):
+        if eval_point(pr, &md, i, True, &m, NULL, &band) == 0:
+            out[i] = m
+
+
+cdef int fit_starts(const Problem* pr, const double[:, :, ::1] mix, double* p,
+                    const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
+                    const Settings* st, double* cov, double* chi2, int* n_iter) noexcept nogil:
+    """`fit_one` from the object's start, or from each of ``st.starts``, keeping the
+    lowest cost."""
+    cdef double q[MAXP]
+    cdef double cov_q[MAXP * MAXP]
+    cdef double chi2_q, best = INFINITY
+    cdef int flags = 0, flags_q, it_q, s, j, n_p = pr.n_p
+    cdef double v
+    if st.n_starts == 0:
+        return fit_one(pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
+    n_iter[0] = 0
+    for s in range(st.n_starts):
+        for j in range(n_p):
+            v = st.starts[s * n_p + j]
+            q[j] = p[j] if (fixed[j] or isnan(v)) else v
+        flags_q = fit_one(pr, mix, q, fixed, A, b, st, cov_q, &chi2_q, &it_q)
+        n_iter[0] += it_q
+        if s == 0 or ((flags_q & (CONVERGED | MAX_ITER)) and chi2_q < best):
+            if (flags_q & (CONVERGED | MAX_ITER)) and chi2_q == chi2_q:
+                best = chi2_q
+            flags = flags_q
+            chi2[0] = chi2_q
+            for j in range(n_p * n_p):
+                cov[j] = cov_q[j]
+            for j in range(n_p):
+                p[j] = q[j]
+    return flags
+
+
 cdef int run_object(const Problem* shared, Py_ssize_t start, Py_ssize_t stop,
                     const double[:, :, ::1] mix, double* p, const unsigned char* fixed,
                     const double[:, ::1] A, const double[::1] b, const Settings* st,
                     double* cov, double* chi2, int* n_iter) noexcept nogil:
     """Fit one object's rows: robust fit, clipping and a plain refit as asked."""
     cdef Problem pr = shared[0]
-    cdef int flags, more = 0, clipped = 0, robust_loss
-    cdef double jtj[MAX_PARAMS * MAX_PARAMS]
-    cdef double jtr[MAX_PARAMS]
+    cdef int flags, more = 0, clipped = 0, robust_loss, band
+    cdef double jtj[MAXP * MAXP]
+    cdef double jtr[MAXP]
     cdef double m
-    cdef double coef[MAX_BASIS]
-    cdef double dcoef[MAX_BASIS * MAX_PARAMS]
+    cdef Model md
     cdef Py_ssize_t i
-    cdef int hc = 0
     pr.start = start
     pr.stop = stop
-    flags = fit_one(&pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
+    flags = fit_starts(&pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
     if not (flags & (CONVERGED | MAX_ITER)) or (pr.loss == LOSS_LINEAR and st.clip <= 0.0):
         return flags
     if st.clip > 0.0:
-        mix_coefficients(pr.n_basis, pr.n_m, p, mix, pr.brk, coef, dcoef)
+        prepare(&pr, mix, p, &md)
         for i in range(start, stop):
             if pr.mask[i]:
                 continue
-            if pr.hcol != NULL:
-                hc = pr.hcol[i]
-            if model_point(pr.phi + i * pr.n_basis, pr.n_basis, pr.n_m, p[hc], coef, dcoef,
-                           pr.log_flux, &m, NULL) == 0:
+            if eval_point(&pr, &md, i, True, &m, NULL, &band) == 0:
                 if fabs(pr.y[i] - m) * sqrt(pr.w[i]) > st.clip:
                     pr.mask[i] = 1
                     clipped += 1

@@ -354,12 +354,12 @@ def fit_phase_curves(
         weights = np.full(y.size, 1.0 / floor**2 if floor > 0 else 1.0)
     # Per point: 0 used, 1 clipped (set by the kernel), 2 in a band with too few points.
     left_out = np.zeros(y.size, dtype=np.uint8)
-    hcol = None
+    point_band, cols = None, None
     fixed_2d = np.ascontiguousarray(np.broadcast_to(fixed_mask, (n_obj, model.n_params)))
     if shared:
         layout = _SharedLayout(model, band_names, groups, by_object(band_index), min_band_points)
         left_out[layout.too_few_points] = 2
-        hcol = layout.hcol
+        point_band, cols = layout.band, layout.cols
         fixed_2d = layout.fixed(fixed_mask)
         start = layout.start(start, lower[0], upper[0])
         a_mat, b_vec = layout.constraints(a_mat, b_vec)
@@ -386,7 +386,8 @@ def fit_phase_curves(
             fixed_2d[k0:k1], a_mat, b_vec, mix, model._break, model._log_flux,
             min_points=int(min_points), max_iter=int(max_iter), loss=loss,
             f_scale=float(f_scale), clip=0.0 if clip is None else float(clip),
-            mask=left_out[lo:hi], hcol=None if hcol is None else hcol[lo:hi], n_threads=threads,
+            mask=left_out[lo:hi], band=None if point_band is None else point_band[lo:hi],
+            cols=cols, n_threads=threads,
         )  # fmt: skip
         params[k0:k1], cov[k0:k1], chi2[k0:k1], n_iter[k0:k1], flags[k0:k1] = block, c, x2, it, fl
 
@@ -459,11 +460,11 @@ class _SharedLayout:
         n_m, n_bands = model.n_params, band_names.size
         self.names = [str(b) for b in band_names]
         self.n_m, self.n_bands, self.n_p = n_m, n_bands, n_m + n_bands - 1
-        if self.n_p > _lsq.MAX_PARAMETERS:
+        most = min(_lsq.MAX_BANDS, _lsq.MAX_PARAMETERS - n_m + 1)
+        if n_bands > most:
             raise ValueError(
-                f"a shared-shape {model.name} fit holds at most "
-                f"{_lsq.MAX_PARAMETERS - n_m + 1} bands, got {n_bands}; fit fewer bands "
-                "at a time or pass shared_shape=False"
+                f"a shared-shape {model.name} fit holds at most {most} bands, got "
+                f"{n_bands}; fit fewer bands at a time or pass shared_shape=False"
             )
         n_obj = groups.ids.size
         self.obj = np.repeat(np.arange(n_obj), np.diff(groups.offsets))
@@ -475,7 +476,11 @@ class _SharedLayout:
         self.too_few_points = self.small.ravel()[self.key]
         #: Kernel column of each H, in band order.
         self.h_cols = np.array([0, *range(n_m, self.n_p)], dtype=np.intp)
-        self.hcol = np.ascontiguousarray(self.h_cols[band_sorted], dtype=np.int32)
+        #: The kernel's band layout: each point's band, and per band the columns of
+        #: its H and of the shared shape.
+        self.band = np.ascontiguousarray(band_sorted, dtype=np.int32)
+        self.cols = np.tile(np.arange(n_m, dtype=np.int32), (n_bands, 1))
+        self.cols[:, 0] = self.h_cols
 
     def fixed(self, fixed_mask: np.ndarray) -> np.ndarray:
         """Per object: the model's fixed parameters, and the H of bands not fitted."""
