@@ -2,7 +2,8 @@
 
 Models (`sbpy_phasefit.models`) evaluate HG, HG12, HG12* (Penttilä et al. 2016), HG1G2
 and the linear phase function with compiled kernels whose values equal sbpy's;
-`fit_phase_curves` fits any of them to many objects at once (Cython, OpenMP).
+`fit_phase_curves` fits any of them to many objects at once (Cython, OpenMP), and
+`fit_shg1g2` the spin-aware sHG1G2 of Carry et al. (2024) (`sbpy_phasefit.spin`).
 
 Examples
 --------
@@ -27,6 +28,7 @@ from .models import HG, HG1G2, HG12, HG12PEN16, MODELS, Linear, get_model
 from .reduction import reduced_magnitude
 from .results import FitFlag, flag_names, to_sbpy, to_ssobject
 from .rubin import fit_rubin
+from .spin import SHG1G2, fit_shg1g2
 
 __all__ = [
     "HG",
@@ -34,6 +36,7 @@ __all__ = [
     "HG12",
     "HG12PEN16",
     "MODELS",
+    "SHG1G2",
     "FitFlag",
     "Linear",
     "PhaseFitter",
@@ -41,6 +44,7 @@ __all__ = [
     "fit_obs",
     "fit_phase_curves",
     "fit_rubin",
+    "fit_shg1g2",
     "flag_names",
     "get_model",
     "reduced_magnitude",

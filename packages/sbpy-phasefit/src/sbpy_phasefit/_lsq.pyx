@@ -45,6 +45,8 @@ cdef enum:
     MAXC = 64
     MAXP = 24           # parameters of one object (all bands)
     MAXB = 8            # bands of one object
+    MAXS = 64           # starting values of one object
+    MAXPTS = 4096       # points of one object a pole scan takes
     SPIN = 3            # R, alpha0, delta0
     CONVERGED = 1
     AT_BOUND = 2
@@ -104,6 +106,7 @@ cdef struct Settings:
     double gtol, xtol, ftol, clip
     int n_starts
     const double* starts    # (n_starts, n_p); NaN keeps the object's own start
+    int refine              # > 0: starts are candidate poles, scanned (see scan_poles)
 
 
 cdef struct Model:
@@ -209,16 +212,22 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
     """
     cdef double m, r, wg, wi, z, drho
     cdef double g[MAX_PARAMS]
+    # Per band, J^T W J (lower triangle) and J^T W r in the band's local parameters;
+    # added into the object's columns once, after the points.
+    cdef double lj[MAXB * MAX_PARAMS * MAX_PARAMS]
+    cdef double lr[MAXB * MAX_PARAMS]
+    cdef double* bj
+    cdef double* br
     cdef Model md
     cdef const int* col
     cdef int a, c, ra, rc, b, n_p = pr.n_p, n_l = pr.n_l
     cdef Py_ssize_t i
     prepare(pr, mix, p, &md)
     cost[0] = 0.0
-    for a in range(n_p * n_p):
-        jtj[a] = 0.0
-    for a in range(n_p):
-        jtr[a] = 0.0
+    for a in range(pr.n_bands * MAX_PARAMS * MAX_PARAMS):
+        lj[a] = 0.0
+    for a in range(pr.n_bands * MAX_PARAMS):
+        lr[a] = 0.0
     for i in range(pr.start, pr.stop):
         if pr.mask != NULL and pr.mask[i]:
             continue
@@ -232,19 +241,30 @@ cdef int accumulate(const Problem* pr, const double[:, :, ::1] mix, const double
             z = pr.w[i] * r * r / pr.f2
             cost[0] += pr.f2 * robust(pr.loss, z, &drho)
             wi = pr.w[i] * drho
-        # Only the columns of this band's row have a nonzero derivative; J^T W J is
-        # accumulated in its lower triangle.
-        col = pr.cols + b * n_l
+        bj = &lj[b * MAX_PARAMS * MAX_PARAMS]
+        br = &lr[b * MAX_PARAMS]
         for a in range(n_l):
             wg = wi * g[a]
+            br[a] += wg * r
+            for c in range(a + 1):
+                bj[a * MAX_PARAMS + c] += wg * g[c]
+    # Only the columns of a band's row have a nonzero derivative at its points.
+    for a in range(n_p * n_p):
+        jtj[a] = 0.0
+    for a in range(n_p):
+        jtr[a] = 0.0
+    for b in range(pr.n_bands):
+        col = pr.cols + b * n_l
+        bj = &lj[b * MAX_PARAMS * MAX_PARAMS]
+        for a in range(n_l):
             ra = col[a]
-            jtr[ra] += wg * r
+            jtr[ra] += lr[b * MAX_PARAMS + a]
             for c in range(a + 1):
                 rc = col[c]
                 if rc > ra:
-                    jtj[rc * n_p + ra] += wg * g[c]
+                    jtj[rc * n_p + ra] += bj[a * MAX_PARAMS + c]
                 else:
-                    jtj[ra * n_p + rc] += wg * g[c]
+                    jtj[ra * n_p + rc] += bj[a * MAX_PARAMS + c]
     for a in range(n_p):
         for c in range(a):
             jtj[c * n_p + a] = jtj[a * n_p + c]
@@ -400,6 +420,7 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef double jtr_new[MAXP]
     cdef double z[MAXP * MAXP]
     cdef double hr[MAXP * MAXP]
+    cdef double jz[MAXP * MAXP]
     cdef double gr[MAXP]
     cdef double y[MAXP]
     cdef double d[MAXP]
@@ -456,15 +477,22 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                 stationary = True
             else:
                 maxdiag = 0.0
+                # Reduced gradient Z^T J^T W r and Hessian Z^T (J^T W J Z).
+                for k in range(q):
+                    for j in range(n_p):
+                        t = 0.0
+                        for c in range(n_p):
+                            t += jtj[j * n_p + c] * z[k * MAXP + c]
+                        jz[j * MAXP + k] = t
                 for i in range(q):
                     gr[i] = 0.0
                     for j in range(n_p):
                         gr[i] += z[i * MAXP + j] * jtr[j]
                     for k in range(q):
-                        hr[i * q + k] = 0.0
+                        t = 0.0
                         for j in range(n_p):
-                            for c in range(n_p):
-                                hr[i * q + k] += z[i * MAXP + j] * jtj[j * n_p + c] * z[k * MAXP + c]
+                            t += z[i * MAXP + j] * jz[j * MAXP + k]
+                        hr[i * q + k] = t
                     if hr[i * q + i] > maxdiag:
                         maxdiag = hr[i * q + i]
                 # MINPACK-style gradient test: cosine between residuals and each direction.
@@ -885,7 +913,7 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,
         double ftol=1e-13, str loss="linear", double f_scale=1.0, double clip=0.0,
         unsigned char[::1] mask=None, band=None, cols=None, geo=None, starts=None,
-        int n_threads=1):
+        int refine=0, int n_threads=1):
     """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
 
     ``params`` holds the starting values (a NaN ``H`` is started at its exact value
@@ -899,7 +927,9 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     model has the spin-aware term, with three more local parameters ``R``,
     ``alpha0``, ``delta0`` (radians). With ``starts`` (``(n_starts, n_p)``, NaN for
     "the object's own value") each object is fitted from every start and the lowest
-    cost kept.
+    cost kept; with ``refine > 0`` (and ``geo``) the starts are candidate poles,
+    ranked by a scan of the residuals of the fit without the spin term, and only the
+    best ``refine`` are fitted (objects of more than 4096 points: all).
 
     With a robust ``loss`` (``LOSSES``) the fit minimises ``f_scale^2 sum rho(z)``,
     ``z = w r^2 / f_scale^2``. With ``clip > 0`` points whose normalised residual
@@ -933,10 +963,11 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     st.ftol = ftol
     st.n_starts = 0
     st.starts = NULL
+    st.refine = refine
     if starts is not None:
         starts = np.ascontiguousarray(starts, dtype=np.float64)
-        if starts.ndim != 2 or starts.shape[1] != n_p:
-            raise ValueError("starts must have one row of n_p values per start")
+        if starts.ndim != 2 or starts.shape[1] != n_p or starts.shape[0] > MAXS:
+            raise ValueError(f"starts must have at most {MAXS} rows of n_p values")
         keep.append(starts)
         if starts.shape[0] > 0:
             starts_v = starts
@@ -1031,22 +1062,57 @@ cdef int fit_starts(const Problem* pr, const double[:, :, ::1] mix, double* p,
                     const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
                     const Settings* st, double* cov, double* chi2, int* n_iter) noexcept nogil:
     """`fit_one` from the object's start, or from each of ``st.starts``, keeping the
-    lowest cost."""
+    lowest cost; with ``st.refine`` the starts are first ranked by `scan_poles`."""
     cdef double q[MAXP]
+    cdef double base[MAXP]
     cdef double cov_q[MAXP * MAXP]
-    cdef double chi2_q, best = INFINITY
-    cdef int flags = 0, flags_q, it_q, s, j, n_p = pr.n_p
-    cdef double v
+    cdef double gain[MAXS]
+    cdef double slope[MAXS]
+    cdef int order[MAXS]
+    cdef double chi2_q, best = INFINITY, v
+    cdef int flags = 0, flags_q, it_q, s, j, c, n_p = pr.n_p, n_try, k, tries = 0
+    cdef int rc = pr.cols[pr.n_m]
     if st.n_starts == 0:
         return fit_one(pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
     n_iter[0] = 0
-    for s in range(st.n_starts):
+    n_try = st.n_starts
+    for j in range(n_p):
+        base[j] = p[j]
+    if st.refine > 0 and pr.geo != NULL:
+        if scan_poles(pr, mix, base, fixed, A, b, st, gain, slope, n_iter) == 0:
+            n_try = st.refine if st.refine < st.n_starts else st.n_starts
+            for s in range(st.n_starts):
+                order[s] = s
+            for s in range(n_try):
+                # Partial selection sort: the n_try largest gains first.
+                for k in range(s + 1, st.n_starts):
+                    if gain[order[k]] > gain[order[s]]:
+                        c = order[s]
+                        order[s] = order[k]
+                        order[k] = c
+        else:
+            for j in range(n_p):
+                base[j] = p[j]
+            for s in range(st.n_starts):
+                order[s] = s
+    else:
+        for s in range(st.n_starts):
+            order[s] = s
+    for k in range(n_try):
+        s = order[k]
         for j in range(n_p):
             v = st.starts[s * n_p + j]
-            q[j] = p[j] if (fixed[j] or isnan(v)) else v
+            q[j] = base[j] if (fixed[j] or isnan(v)) else v
+        if st.refine > 0 and pr.geo != NULL and not fixed[rc]:
+            # R from the slope of the residuals in |cos Lambda| (2.5 / ln 10 (1 - R)).
+            q[rc] = 1.0 + slope[s] / 1.0857362047581294
+            q[rc] = 0.95 if not q[rc] < 0.95 else (0.35 if q[rc] < 0.35 else q[rc])
+            if not feasible(A, b, n_p, q):
+                q[rc] = p[rc]
         flags_q = fit_one(pr, mix, q, fixed, A, b, st, cov_q, &chi2_q, &it_q)
         n_iter[0] += it_q
-        if s == 0 or ((flags_q & (CONVERGED | MAX_ITER)) and chi2_q < best):
+        tries += 1
+        if tries == 1 or ((flags_q & (CONVERGED | MAX_ITER)) and chi2_q < best):
             if (flags_q & (CONVERGED | MAX_ITER)) and chi2_q == chi2_q:
                 best = chi2_q
             flags = flags_q
@@ -1056,6 +1122,105 @@ cdef int fit_starts(const Problem* pr, const double[:, :, ::1] mix, double* p,
             for j in range(n_p):
                 p[j] = q[j]
     return flags
+
+
+cdef bint feasible(const double[:, ::1] A, const double[::1] b, int n_p,
+                   const double* p) noexcept nogil:
+    """Whether ``p`` satisfies every constraint."""
+    cdef int c, j
+    cdef double slack
+    for c in range(A.shape[0]):
+        slack = b[c]
+        for j in range(n_p):
+            slack -= A[c, j] * p[j]
+        if slack < 0.0:
+            return False
+    return True
+
+
+cdef int scan_poles(const Problem* pr, const double[:, :, ::1] mix, double* p,
+                    const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
+                    const Settings* st, double* gain, double* slope, int* n_iter) noexcept nogil:
+    """Rank candidate poles (the rows of ``st.starts``) for a spin-aware fit.
+
+    First the fit without the spin term (``R = 1``, pole held) sets ``p``'s other
+    parameters. Then, per candidate axis, the residuals are regressed on
+    ``|cos Lambda|`` with an intercept per band: ``gain`` is the fall of the weighted
+    sum of squares (0 unless the slope is negative, as the term's is) and ``slope``
+    the fitted slope. Returns 1 where the spin-free fit fails (``p`` is then unusable).
+    """
+    cdef unsigned char fx[MAXP]
+    cdef double cov_a[MAXP * MAXP]
+    cdef double sw[MAXB]
+    cdef double swr[MAXB]
+    cdef double swu[MAXB]
+    cdef double swuu[MAXB]
+    cdef double swru[MAXB]
+    cdef double res[MAXPTS]
+    cdef double chi2_a, m, u, nx, ny, nz, sxy, sxx, ca, sa, cd, sd
+    cdef int j, s, bb, band, it_a, flags, n_p = pr.n_p, n_m = pr.n_m, n_used = 0
+    cdef int rc = pr.cols[n_m], ac = pr.cols[n_m + 1], dc = pr.cols[n_m + 2]
+    cdef Py_ssize_t i
+    cdef Model md
+    if fixed[rc] or fixed[ac] or fixed[dc] or pr.stop - pr.start > MAXPTS:
+        return 1
+    for j in range(n_p):
+        fx[j] = fixed[j]
+    fx[rc] = 1
+    fx[ac] = 1
+    fx[dc] = 1
+    p[rc] = 1.0
+    if not feasible(A, b, n_p, p):
+        return 1
+    flags = fit_one(pr, mix, p, fx, A, b, st, cov_a, &chi2_a, &it_a)
+    n_iter[0] += it_a
+    if not (flags & (CONVERGED | MAX_ITER)):
+        return 1
+    prepare(pr, mix, p, &md)
+    for i in range(pr.start, pr.stop):
+        res[i - pr.start] = NAN
+        if pr.mask != NULL and pr.mask[i]:
+            continue
+        if eval_point(pr, &md, i, True, &m, NULL, &band) == 0:
+            res[i - pr.start] = pr.y[i] - m
+    for s in range(st.n_starts):
+        ca = cos(st.starts[s * n_p + ac])
+        sa = sin(st.starts[s * n_p + ac])
+        cd = cos(st.starts[s * n_p + dc])
+        sd = sin(st.starts[s * n_p + dc])
+        nx = cd * ca
+        ny = cd * sa
+        nz = sd
+        for bb in range(pr.n_bands):
+            sw[bb] = 0.0
+            swr[bb] = 0.0
+            swu[bb] = 0.0
+            swuu[bb] = 0.0
+            swru[bb] = 0.0
+        for i in range(pr.start, pr.stop):
+            m = res[i - pr.start]
+            if isnan(m):
+                continue
+            bb = pr.band[i] if pr.band != NULL else 0
+            u = fabs(pr.geo[3 * i] * nx + pr.geo[3 * i + 1] * ny + pr.geo[3 * i + 2] * nz)
+            sw[bb] += pr.w[i]
+            swr[bb] += pr.w[i] * m
+            swu[bb] += pr.w[i] * u
+            swuu[bb] += pr.w[i] * u * u
+            swru[bb] += pr.w[i] * m * u
+        sxy = 0.0
+        sxx = 0.0
+        for bb in range(pr.n_bands):
+            if sw[bb] > 0.0:
+                sxy += swru[bb] - swr[bb] * swu[bb] / sw[bb]
+                sxx += swuu[bb] - swu[bb] * swu[bb] / sw[bb]
+        if sxx > 0.0 and sxy < 0.0:
+            gain[s] = sxy * sxy / sxx
+            slope[s] = sxy / sxx
+        else:
+            gain[s] = 0.0
+            slope[s] = 0.0
+    return 0
 
 
 cdef int run_object(const Problem* shared, Py_ssize_t start, Py_ssize_t stop,

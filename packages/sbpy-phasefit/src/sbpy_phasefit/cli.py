@@ -30,6 +30,7 @@ from .fit import fit_phase_curves
 from .models import MODELS
 from .results import flag_names, param_names
 from .rubin import fit_rubin
+from .spin import SHG1G2, fit_shg1g2
 
 __all__ = ["build_parser", "main"]
 
@@ -69,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("input", type=Path, help="CSV or Parquet table, one row per observation")
     fit.add_argument("-o", "--output", type=Path, required=True,
                      help="result table (.ecsv, .csv, .parquet or .fits)")  # fmt: skip
-    fit.add_argument("--model", default="HG12", type=str.upper, choices=sorted(MODELS))
+    fit.add_argument("--model", default="HG12", type=str.upper,
+                     choices=sorted([*MODELS, SHG1G2.name]),
+                     help="phase function (SHG1G2 needs --ra-col and --dec-col)")  # fmt: skip
     fit.add_argument("--rubin", action="store_true",
                      help="INPUT is Rubin's DiaSource joined with SSSource (DP1, LSSTCam, "
                           "alert database or DP0.3 names): apparent fluxes or magnitudes "
@@ -83,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--rh-col", help="column of heliocentric distances (au): --mag-col is "
                                       "apparent and is reduced to 1 au")  # fmt: skip
     fit.add_argument("--delta-col", help="column of observer distances (au), with --rh-col")
+    fit.add_argument("--ra-col", help="with --model SHG1G2: column of the target's RA (deg)")
+    fit.add_argument("--dec-col", help="with --model SHG1G2: column of the target's Dec (deg)")
     fit.add_argument("--band-col",
                      help="column of band names: each band is fitted on its own")  # fmt: skip
     fit.add_argument("--shared-shape", action="store_true",
@@ -178,6 +183,10 @@ def _run_fit(args: argparse.Namespace) -> Path:
         "f_scale": args.f_scale, "clip": args.clip, "n_threads": args.threads,
         "progress": not args.no_progress,
     }  # fmt: skip
+    if args.rubin and args.model == SHG1G2.name:
+        raise CommandError(
+            "--rubin does not fit SHG1G2 yet; give the columns (--ra-col, --dec-col, ...)"
+        )
     if args.rubin:
         given = [f"--{n.replace('_', '-')}" for n in _COLUMN_OPTIONS if getattr(args, n)]
         if given:
@@ -198,7 +207,8 @@ def _run_fit(args: argparse.Namespace) -> Path:
 
 #: Column options of ``fit`` (attribute names), which ``--rubin`` replaces.
 _COLUMN_OPTIONS = (
-    "id_col", "phase_col", "mag_col", "err_col", "rh_col", "delta_col", "band_col",
+    "id_col", "phase_col", "mag_col", "err_col", "rh_col", "delta_col", "band_col", "ra_col",
+    "dec_col",
 )  # fmt: skip
 
 
@@ -221,6 +231,23 @@ def _fit_columns(data: Table, args: argparse.Namespace, options: dict) -> QTable
     bands = _column(data, args.band_col, args.input)
     if bands is not None and np.ma.is_masked(data[args.band_col]):
         raise CommandError(f"column {args.band_col!r} of {args.input} has empty band names")
+    spin = args.model == SHG1G2.name
+    if spin != (args.ra_col is not None and args.dec_col is not None) or (
+        (args.ra_col is None) != (args.dec_col is None)
+    ):
+        raise CommandError("--model SHG1G2 needs --ra-col and --dec-col, and only it takes them")
+    if spin:
+        if args.shared_shape:
+            raise CommandError("SHG1G2 has its own G1 and G2 per band: leave out --shared-shape")
+        ra = _column(data, args.ra_col, args.input, numeric=True)
+        dec = _column(data, args.dec_col, args.input, numeric=True)
+        options = {k: v for k, v in options.items() if k not in ("shared_shape", "model")}
+        return fit_shg1g2(
+            phase * u.deg, mag * u.mag, ids, None if err is None else err * u.mag,
+            ra=ra * u.deg, dec=dec * u.deg, bands=bands,
+            rh=None if rh is None else rh * u.au, delta=None if delta is None else delta * u.au,
+            **options,
+        )  # fmt: skip
     return fit_phase_curves(
         phase * u.deg, mag * u.mag, ids, None if err is None else err * u.mag,
         rh=None if rh is None else rh * u.au, delta=None if delta is None else delta * u.au,

@@ -270,40 +270,9 @@ def fit_phase_curves(
         raise ValueError(f"min_band_points must be a positive integer, got {min_band_points!r}")
     threads = _resolve_threads(n_threads)
 
-    alpha = as_float_array(phase, u.deg, "phase")
-    mags = as_float_array(mag, u.mag, "mag")
-    errs = None if mag_err is None else as_float_array(mag_err, u.mag, "mag_err")
-    for name, arr in (("mag", mags), ("mag_err", errs)):
-        if arr is not None and arr.shape != alpha.shape:
-            raise ValueError(
-                f"{name} has {arr.size} values but phase has {alpha.size}; one per point"
-            )
-    floor = float(as_float_array(np.atleast_1d(error_floor), u.mag, "error_floor")[0])
-    if not np.isfinite(floor) or floor < 0.0:
-        raise ValueError("error_floor must be finite and non-negative")
-
-    bad, reasons = invalid_points(alpha, mags, errs)
-    if (rh is None) != (delta is None):
-        raise ValueError(
-            "give both rh and delta (apparent magnitudes, reduced to 1 au) or neither "
-            "(reduced magnitudes)"
-        )
-    if rh is not None:
-        r, d = (
-            np.broadcast_to(as_float_array(np.atleast_1d(value), u.au, name), alpha.shape)
-            for value, name in ((rh, "rh"), (delta, "delta"))
-        )
-        far, why = distance_problems(r, d)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mags = np.where(far, mags, mags - 5.0 * np.log10(r * d))
-        bad, reasons = bad | far, reasons + why
-    band_names, band_index = (None, None) if bands is None else band_codes(bands, alpha.size)
-    if reasons and invalid == "raise":
-        raise ValueError(
-            "unusable input: "
-            + "; ".join(reasons)
-            + ". Remove these points or pass invalid='flag' to leave them out."
-        )
+    alpha, mags, errs, floor, bad, band_names, band_index = _points(
+        phase, mag, mag_err, error_floor, rh, delta, bands, invalid
+    )
     n_bands = 0 if band_names is None else band_names.size
     shared = bool(shared_shape)
     if band_names is None:
@@ -440,6 +409,81 @@ def fit_phase_curves(
     return table
 
 
+def _points(
+    phase: ArrayLike | u.Quantity,
+    mag: ArrayLike | u.Quantity,
+    mag_err: ArrayLike | u.Quantity | None,
+    error_floor: float | u.Quantity,
+    rh: ArrayLike | u.Quantity | None,
+    delta: ArrayLike | u.Quantity | None,
+    bands: ArrayLike | None,
+    invalid: str,
+    more: tuple[np.ndarray, list[str]] | None = None,
+) -> tuple:
+    """The checked points of a fit: phase (deg), reduced magnitudes, errors (or None),
+    the error floor, the mask of unusable points, and the band names and codes.
+
+    ``more`` adds a mask of unusable points and its reasons found by the caller.
+    Raises `ValueError` naming the unusable points when ``invalid`` is "raise".
+    """
+    alpha = as_float_array(phase, u.deg, "phase")
+    mags = as_float_array(mag, u.mag, "mag")
+    errs = None if mag_err is None else as_float_array(mag_err, u.mag, "mag_err")
+    for name, arr in (("mag", mags), ("mag_err", errs)):
+        if arr is not None and arr.shape != alpha.shape:
+            raise ValueError(
+                f"{name} has {arr.size} values but phase has {alpha.size}; one per point"
+            )
+    floor = float(as_float_array(np.atleast_1d(error_floor), u.mag, "error_floor")[0])
+    if not np.isfinite(floor) or floor < 0.0:
+        raise ValueError("error_floor must be finite and non-negative")
+
+    bad, reasons = invalid_points(alpha, mags, errs)
+    if more is not None:
+        bad, reasons = bad | more[0], reasons + more[1]
+    if (rh is None) != (delta is None):
+        raise ValueError(
+            "give both rh and delta (apparent magnitudes, reduced to 1 au) or neither "
+            "(reduced magnitudes)"
+        )
+    if rh is not None:
+        r, d = (
+            np.broadcast_to(as_float_array(np.atleast_1d(value), u.au, name), alpha.shape)
+            for value, name in ((rh, "rh"), (delta, "delta"))
+        )
+        far, why = distance_problems(r, d)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mags = np.where(far, mags, mags - 5.0 * np.log10(r * d))
+        bad, reasons = bad | far, reasons + why
+    band_names, band_index = (None, None) if bands is None else band_codes(bands, alpha.size)
+    if reasons and invalid == "raise":
+        raise ValueError(
+            "unusable input: "
+            + "; ".join(reasons)
+            + ". Remove these points or pass invalid='flag' to leave them out."
+        )
+    return alpha, mags, errs, floor, bad, band_names, band_index
+
+
+def band_usage(
+    groups: Grouped, band_sorted: np.ndarray, n_bands: int, min_band_points: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which bands of which objects a multi-band fit uses.
+
+    Returns, per sorted point, its object and its (object, band) key; per object and
+    band, whether it has some but fewer than ``min_band_points`` points (``small``)
+    and whether it is fitted (``used``); and per sorted point whether its band is
+    ``small``.
+    """
+    n_obj = groups.ids.size
+    obj = np.repeat(np.arange(n_obj), np.diff(groups.offsets))
+    key = obj * n_bands + band_sorted
+    counts = np.bincount(key, minlength=n_obj * n_bands).reshape(n_obj, n_bands)
+    small = (counts > 0) & (counts < min_band_points)
+    used = (counts > 0) & ~small
+    return obj, key, small, used, small.ravel()[key]
+
+
 class _SharedLayout:
     """Parameter layout of shared-shape fits of several bands.
 
@@ -466,14 +510,9 @@ class _SharedLayout:
                 f"a shared-shape {model.name} fit holds at most {most} bands, got "
                 f"{n_bands}; fit fewer bands at a time or pass shared_shape=False"
             )
-        n_obj = groups.ids.size
-        self.obj = np.repeat(np.arange(n_obj), np.diff(groups.offsets))
-        self.key = self.obj * n_bands + band_sorted
-        counts = np.bincount(self.key, minlength=n_obj * n_bands).reshape(n_obj, n_bands)
-        #: (object, band) pairs with some, but too few, points; and those fitted.
-        self.small = (counts > 0) & (counts < min_band_points)
-        self.used = (counts > 0) & ~self.small
-        self.too_few_points = self.small.ravel()[self.key]
+        self.obj, self.key, self.small, self.used, self.too_few_points = band_usage(
+            groups, band_sorted, n_bands, min_band_points
+        )
         #: Kernel column of each H, in band order.
         self.h_cols = np.array([0, *range(n_m, self.n_p)], dtype=np.intp)
         #: The kernel's band layout: each point's band, and per band the columns of

@@ -222,7 +222,8 @@ def make_table(
 def param_names(table: QTable) -> list[str]:
     """The fitted parameters of a result table, in the order of its covariance.
 
-    Read from the columns (each parameter ``X`` has an ``X_err`` column, in order),
+    Read from the columns (each parameter ``X`` has an ``X_err`` column, or
+    ``err_X`` in the Fink-style tables of `sbpy_phasefit.spin.fit_shg1g2`, in order),
     not from ``meta["param_names"]``, so that it also holds for tables joined with
     `astropy.table.vstack`, which concatenates metadata lists.
 
@@ -232,7 +233,9 @@ def param_names(table: QTable) -> list[str]:
     >>> param_names(fit_phase_curves([1, 10, 20], [5.0, 5.5, 5.9], model="HG1G2"))
     ['H', 'G1', 'G2']
     """
-    names = [c for c in table.colnames if f"{c}_err" in table.colnames]
+    names = [
+        c for c in table.colnames if f"{c}_err" in table.colnames or f"err_{c}" in table.colnames
+    ]
     if not names:
         raise ValueError(
             "not an sbpy_phasefit result table: no parameter columns (X next to X_err)"
