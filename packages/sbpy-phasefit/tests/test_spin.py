@@ -171,9 +171,11 @@ def test_fit_matches_fink_optimum():
             lower += 1
         else:
             higher += 1
-            assert cost_ours < cost_fink * 1.01, (i, cost_ours, cost_fink)
+            # Both solvers can stop at a kink of |cos Lambda| (where a point's line of
+            # sight is perpendicular to the axis); Fink's path sometimes lands lower.
+            assert cost_ours < cost_fink * (1 + 1e-3), (i, cost_ours, cost_fink)
     assert same >= 15, (same, lower, higher)
-    assert higher <= 4, (same, lower, higher)
+    assert higher <= 5, (same, lower, higher)
 
 
 def test_fixed_pole_and_r():
@@ -184,7 +186,7 @@ def test_fixed_pole_and_r():
     )  # fmt: skip
     np.testing.assert_allclose(t["H_r"].value, truth["H"], atol=1e-8)
     assert t["err_R"].max() == 0
-    assert t.meta["start_poles"] is None
+    assert t.meta["poles"] is None
 
 
 def test_one_band_without_suffix_and_missing_band():
@@ -209,7 +211,7 @@ def test_one_band_without_suffix_and_missing_band():
         ({"dec": 95.0}, "Dec outside"),
         ({"ra": np.nan}, "RA not finite"),
         ({"bounds": {"alpha0": (0, 360)}}, "cannot be bounded"),
-        ({"poles": []}, "poles must be"),
+        ({"poles": []}, "poles must be 1 to 64"),
         ({"bands": list("abcdefghi") * 20}, "at most 8 bands"),
         ({"fixed": {"R": 1.5}}, "outside its bounds"),
         ({"fixed": {"Q": 1.0}}, "unknown parameter"),

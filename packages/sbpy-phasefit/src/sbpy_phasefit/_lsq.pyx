@@ -32,6 +32,7 @@ cimport openmp
 from cython.parallel cimport prange
 from libc.math cimport INFINITY, NAN, cos, fabs, isfinite, isnan, log10, log1p, nextafter, sin, sqrt
 from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
 
 from ._phasefunc cimport MAX_BASIS, MAX_PARAMS, mix_coefficients, model_point
 
@@ -46,7 +47,7 @@ cdef enum:
     MAXP = 24           # parameters of one object (all bands)
     MAXB = 8            # bands of one object
     MAXS = 64           # starting values of one object
-    MAXPTS = 4096       # points of one object a pole scan takes
+    NO_FIT = 0
     SPIN = 3            # R, alpha0, delta0
     CONVERGED = 1
     AT_BOUND = 2
@@ -106,7 +107,8 @@ cdef struct Settings:
     double gtol, xtol, ftol, clip
     int n_starts
     const double* starts    # (n_starts, n_p); NaN keeps the object's own start
-    int refine              # > 0: starts are candidate poles, scanned (see scan_poles)
+    bint scan               # the starts are candidate poles, ranked by scan_axes,
+    int keep                # of which the ``keep`` best are fitted
 
 
 cdef struct Model:
@@ -178,28 +180,28 @@ cdef inline int eval_point(const Problem* pr, const Model* md, Py_ssize_t i, bin
     receives the point's band. Returns 1 where the model is undefined there."""
     cdef int b = pr.band[i] if pr.band != NULL else 0
     cdef const double* x
-    cdef double u, au, d, k
+    cdef double u = 0.0, au, d = 1.0, k
     band[0] = b
+    if pr.geo != NULL:
+        x = pr.geo + 3 * i
+        u = x[0] * md.pole[0] + x[1] * md.pole[1] + x[2] * md.pole[2]
+        au = fabs(u)
+        d = 1.0 - md.one_minus_r * au
+        if not d > 0.0:
+            return 1
+    # The aspect term 2.5 log10(d) shares the phase function's logarithm.
     if model_point(pr.phi + i * pr.n_basis, pr.n_basis, pr.n_m,
                    md.pl[b * MAX_PARAMS] if with_h else 0.0, &md.coef[b * MAX_BASIS],
-                   &md.dcoef[b * MAX_BASIS * MAX_PARAMS], pr.log_flux, mag, grad) != 0:
+                   &md.dcoef[b * MAX_BASIS * MAX_PARAMS], pr.log_flux, mag, grad, d) != 0:
         return 1
-    if pr.geo == NULL:
+    if pr.geo == NULL or grad == NULL:
         return 0
-    x = pr.geo + 3 * i
-    u = x[0] * md.pole[0] + x[1] * md.pole[1] + x[2] * md.pole[2]
-    au = fabs(u)
-    d = 1.0 - md.one_minus_r * au
-    if not d > 0.0:
-        return 1
-    mag[0] = mag[0] + 2.5 * log10(d)
-    if grad != NULL:
-        # 2.5 / ln(10) / d
-        k = 1.0857362047581294 / d
-        grad[pr.n_m] = k * au
-        k = -k * md.one_minus_r * (1.0 if u >= 0.0 else -1.0)
-        grad[pr.n_m + 1] = k * (x[0] * md.pole[3] + x[1] * md.pole[4])
-        grad[pr.n_m + 2] = k * (x[0] * md.pole[6] + x[1] * md.pole[7] + x[2] * md.pole[8])
+    # 2.5 / ln(10) / d
+    k = 1.0857362047581294 / d
+    grad[pr.n_m] = k * au
+    k = -k * md.one_minus_r * (1.0 if u >= 0.0 else -1.0)
+    grad[pr.n_m + 1] = k * (x[0] * md.pole[3] + x[1] * md.pole[4])
+    grad[pr.n_m + 2] = k * (x[0] * md.pole[6] + x[1] * md.pole[7] + x[2] * md.pole[8])
     return 0
 
 
@@ -844,10 +846,10 @@ cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
 
 
 cdef int set_layout(Problem* pr, Py_ssize_t n_points, int n_p, int n_m, double brk, band, cols,
-                    geo, list keep) except -1:
+                    geo, list alive) except -1:
     """Check the band layout (``band``, ``cols``) and ``geo``; fill ``pr``'s pointers.
 
-    The arrays the pointers refer to are appended to ``keep`` (alive while fitting).
+    The arrays the pointers refer to are appended to ``alive`` (alive while fitting).
     """
     cdef int n_l = n_m + (SPIN if geo is not None else 0)
     cdef const int[:, ::1] cols_v
@@ -876,7 +878,7 @@ cdef int set_layout(Problem* pr, Py_ssize_t n_points, int n_p, int n_m, double b
     hflag[h_columns] = 1
     cols_v = cols
     hflag_v = hflag
-    keep.extend([cols, hflag])
+    alive.extend([cols, hflag])
     pr.cols = &cols_v[0, 0]
     pr.hflag = &hflag_v[0]
     pr.n_l = n_l
@@ -888,7 +890,7 @@ cdef int set_layout(Problem* pr, Py_ssize_t n_points, int n_p, int n_m, double b
             raise ValueError("band must have one entry per point")
         if n_points and (band.min() < 0 or band.max() >= cols.shape[0]):
             raise ValueError("band names a row outside cols")
-        keep.append(band)
+        alive.append(band)
         if n_points:
             band_v = band
             pr.band = &band_v[0]
@@ -899,7 +901,7 @@ cdef int set_layout(Problem* pr, Py_ssize_t n_points, int n_p, int n_m, double b
         geo = np.ascontiguousarray(geo, dtype=np.float64)
         if geo.shape != (n_points, 3):
             raise ValueError("geo must have one unit vector (3 numbers) per point")
-        keep.append(geo)
+        alive.append(geo)
         if n_points:
             geo_v = geo
             pr.geo = &geo_v[0, 0]
@@ -913,7 +915,7 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         int min_points=0, int max_iter=100, double gtol=1e-10, double xtol=1e-12,
         double ftol=1e-13, str loss="linear", double f_scale=1.0, double clip=0.0,
         unsigned char[::1] mask=None, band=None, cols=None, geo=None, starts=None,
-        int refine=0, int n_threads=1):
+        bint scan=False, int keep=0, int n_threads=1):
     """Fit every object ``k`` (rows ``offsets[k]:offsets[k + 1]``) in place.
 
     ``params`` holds the starting values (a NaN ``H`` is started at its exact value
@@ -927,9 +929,9 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     model has the spin-aware term, with three more local parameters ``R``,
     ``alpha0``, ``delta0`` (radians). With ``starts`` (``(n_starts, n_p)``, NaN for
     "the object's own value") each object is fitted from every start and the lowest
-    cost kept; with ``refine > 0`` (and ``geo``) the starts are candidate poles,
-    ranked by a scan of the residuals of the fit without the spin term, and only the
-    best ``refine`` are fitted (objects of more than 4096 points: all).
+    cost kept. With ``scan`` (and ``geo``) the starts are candidate poles, ranked by
+    `scan_axes`, which also gives each its other parameters; the ``keep`` best are
+    fitted.
 
     With a robust ``loss`` (``LOSSES``) the fit minimises ``f_scale^2 sum rho(z)``,
     ``z = w r^2 / f_scale^2``. With ``clip > 0`` points whose normalised residual
@@ -942,7 +944,7 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     cdef int n_p = params.shape[1], n_m = mix.shape[2], j
     cdef Settings st
     cdef Problem pr
-    cdef list keep = []
+    cdef list alive = []
     cdef const double[:, ::1] starts_v
     if n_p < 1 or n_p > MAXP or phi.shape[1] > MAX_BASIS or n_m > 4:
         raise ValueError("unsupported number of parameters or basis functions")
@@ -955,7 +957,9 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         raise ValueError("fixed or mix does not match the parameters")
     if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != y.shape[0]):
         raise ValueError("offsets must start at 0 and end at the number of points")
-    set_layout(&pr, y.shape[0], n_p, n_m, brk, band, cols, geo, keep)
+    if geo is not None and not log_flux:
+        raise ValueError("the spin-aware term needs a model in magnitudes of a flux")
+    set_layout(&pr, y.shape[0], n_p, n_m, brk, band, cols, geo, alive)
     st.max_iter = max_iter
     st.min_points = min_points
     st.gtol = gtol
@@ -963,12 +967,15 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     st.ftol = ftol
     st.n_starts = 0
     st.starts = NULL
-    st.refine = refine
+    if scan and (geo is None or keep < 1 or starts is None):
+        raise ValueError("scan needs geo, starts (the candidate poles) and keep >= 1")
+    st.keep = keep
+    st.scan = scan
     if starts is not None:
         starts = np.ascontiguousarray(starts, dtype=np.float64)
         if starts.ndim != 2 or starts.shape[1] != n_p or starts.shape[0] > MAXS:
             raise ValueError(f"starts must have at most {MAXS} rows of n_p values")
-        keep.append(starts)
+        alive.append(starts)
         if starts.shape[0] > 0:
             starts_v = starts
             st.n_starts = starts.shape[0]
@@ -1022,14 +1029,16 @@ def predict(const double[:, ::1] phi, const int64_t[::1] offsets, const double[:
     cdef Py_ssize_t n_obj = offsets.shape[0] - 1, k
     cdef int n_p = params.shape[1], n_m = mix.shape[2]
     cdef Problem pr
-    cdef list keep = []
+    cdef list alive = []
     if n_p < 1 or n_p > MAXP or phi.shape[1] > MAX_BASIS or n_m > 4 or n_m > n_p:
         raise ValueError("unsupported number of parameters or basis functions")
     if params.shape[0] != n_obj or mix.shape[1] != phi.shape[1]:
         raise ValueError("params or mix does not match the objects and basis")
     if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != phi.shape[0]):
         raise ValueError("offsets must start at 0 and end at the number of points")
-    set_layout(&pr, phi.shape[0], n_p, n_m, brk, band, cols, geo, keep)
+    if geo is not None and not log_flux:
+        raise ValueError("the spin-aware term needs a model in magnitudes of a flux")
+    set_layout(&pr, phi.shape[0], n_p, n_m, brk, band, cols, geo, alive)
     out = np.full(phi.shape[0], np.nan)
     if phi.shape[0] == 0:
         return out
@@ -1062,165 +1071,250 @@ cdef int fit_starts(const Problem* pr, const double[:, :, ::1] mix, double* p,
                     const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
                     const Settings* st, double* cov, double* chi2, int* n_iter) noexcept nogil:
     """`fit_one` from the object's start, or from each of ``st.starts``, keeping the
-    lowest cost; with ``st.refine`` the starts are first ranked by `scan_poles`."""
-    cdef double q[MAXP]
-    cdef double base[MAXP]
+    lowest cost; with ``st.scan``, from the ``st.keep`` best of them by `scan_axes`
+    (from all where the scan does not apply).
+    """
+    cdef double q[MAXS * MAXP]
+    cdef double cost_s[MAXS]
+    cdef int flags_s[MAXS]
     cdef double cov_q[MAXP * MAXP]
-    cdef double gain[MAXS]
-    cdef double slope[MAXS]
-    cdef int order[MAXS]
     cdef double chi2_q, best = INFINITY, v
-    cdef int flags = 0, flags_q, it_q, s, j, c, n_p = pr.n_p, n_try, k, tries = 0
-    cdef int rc = pr.cols[pr.n_m]
-    if st.n_starts == 0:
+    cdef int flags = NO_FIT, it_q, s, j, k, n_p = pr.n_p, n_s = st.n_starts, winner = -1
+    cdef bint ok
+    if n_s == 0:
         return fit_one(pr, mix, p, fixed, A, b, st, cov, chi2, n_iter)
     n_iter[0] = 0
-    n_try = st.n_starts
-    for j in range(n_p):
-        base[j] = p[j]
-    if st.refine > 0 and pr.geo != NULL:
-        if scan_poles(pr, mix, base, fixed, A, b, st, gain, slope, n_iter) == 0:
-            n_try = st.refine if st.refine < st.n_starts else st.n_starts
-            for s in range(st.n_starts):
-                order[s] = s
-            for s in range(n_try):
-                # Partial selection sort: the n_try largest gains first.
-                for k in range(s + 1, st.n_starts):
-                    if gain[order[k]] > gain[order[s]]:
-                        c = order[s]
-                        order[s] = order[k]
-                        order[k] = c
-        else:
-            for j in range(n_p):
-                base[j] = p[j]
-            for s in range(st.n_starts):
-                order[s] = s
-    else:
-        for s in range(st.n_starts):
-            order[s] = s
-    for k in range(n_try):
-        s = order[k]
+    for s in range(n_s):
+        cost_s[s] = 0.0
         for j in range(n_p):
             v = st.starts[s * n_p + j]
-            q[j] = base[j] if (fixed[j] or isnan(v)) else v
-        if st.refine > 0 and pr.geo != NULL and not fixed[rc]:
-            # R from the slope of the residuals in |cos Lambda| (2.5 / ln 10 (1 - R)).
-            q[rc] = 1.0 + slope[s] / 1.0857362047581294
-            q[rc] = 0.95 if not q[rc] < 0.95 else (0.35 if q[rc] < 0.35 else q[rc])
-            if not feasible(A, b, n_p, q):
-                q[rc] = p[rc]
-        flags_q = fit_one(pr, mix, q, fixed, A, b, st, cov_q, &chi2_q, &it_q)
+            q[s * MAXP + j] = p[j] if (fixed[j] or isnan(v)) else v
+    if st.scan and st.keep < n_s and scan_axes(pr, p, fixed, A, b, st, q, cost_s) == 0:
+        # Keep the st.keep lowest: mark the others with NaN.
+        for k in range(n_s - st.keep):
+            j = -1
+            for s in range(n_s):
+                if not isnan(cost_s[s]) and (j < 0 or cost_s[s] >= cost_s[j]):
+                    j = s
+            cost_s[j] = NAN
+    for s in range(n_s):
+        if isnan(cost_s[s]):
+            continue
+        flags_s[s] = fit_one(pr, mix, &q[s * MAXP], fixed, A, b, st, cov_q, &chi2_q, &it_q)
         n_iter[0] += it_q
-        tries += 1
-        if tries == 1 or ((flags_q & (CONVERGED | MAX_ITER)) and chi2_q < best):
-            if (flags_q & (CONVERGED | MAX_ITER)) and chi2_q == chi2_q:
+        ok = (flags_s[s] & (CONVERGED | MAX_ITER)) != 0 and chi2_q == chi2_q
+        if winner < 0 or (ok and chi2_q < best):
+            if ok:
                 best = chi2_q
-            flags = flags_q
+            winner = s
+            flags = flags_s[s]
             chi2[0] = chi2_q
             for j in range(n_p * n_p):
                 cov[j] = cov_q[j]
-            for j in range(n_p):
-                p[j] = q[j]
+    for j in range(n_p):
+        p[j] = q[winner * MAXP + j]
     return flags
 
 
-cdef bint feasible(const double[:, ::1] A, const double[::1] b, int n_p,
-                   const double* p) noexcept nogil:
-    """Whether ``p`` satisfies every constraint."""
-    cdef int c, j
-    cdef double slack
-    for c in range(A.shape[0]):
-        slack = b[c]
+cdef int scan_axes(const Problem* pr, const double* p, const unsigned char* fixed,
+                   const double[:, ::1] A, const double[::1] b, const Settings* st,
+                   double* q, double* cost) noexcept nogil:
+    """Rank the candidate poles (rows of ``st.starts``) of an HG1G2 + spin fit.
+
+    In flux the model is linear for a given axis: ``F (1 - c |cos Lambda|) = sum_k
+    a_k Phi_k`` per band, with ``a_k = 10^(-0.4 H) G_k`` (``G_3 = 1 - G_1 - G_2``) and
+    ``c = 1 - R`` shared. Weighted by ``w / F^2`` (a magnitude residual is about
+    ``2.5 / ln 10`` times the relative flux residual) that is one linear least-squares
+    problem per candidate axis, whose band blocks do not depend on the axis: solved by
+    the Schur complement in ``c``, with ``c`` kept within the bounds on ``R``. Each
+    candidate's starting values (``R``, each band's ``G1``, ``G2``; ``H`` left NaN, for
+    the exact value) go into its row of ``q`` and its linearised cost into ``cost``.
+    Returns 1 (nothing ranked) where the model is not HG1G2 with a free ``R`` and pole,
+    or a band's block is singular.
+    """
+    cdef int n_b = pr.n_bands, n_p = pr.n_p, n_s = st.n_starts
+    cdef int rc = pr.cols[pr.n_m], ac = pr.cols[pr.n_m + 1], dc = pr.cols[pr.n_m + 2]
+    cdef double blk[MAXB * 9]
+    cdef double rhs[MAXB * 3]
+    cdef double sol[MAXB * 3]
+    cdef double v[MAXB * 3]
+    cdef double z[3]
+    cdef double gg, gf, t, schur, c, c_lo, c_hi, f, wt, u, nx, ny, nz
+    cdef double cd, total, lo, hi
+    cdef double* wphi
+    cdef int s, bb, k, j, band
+    cdef Py_ssize_t i
+    if pr.n_m != 3 or pr.n_basis != 3 or not pr.log_flux or fixed[rc] or fixed[ac] or fixed[dc]:
+        return 1
+    # Bounds on R give those on c = 1 - R (kept off R = 1, where the pole is lost).
+    c_lo = 0.0
+    c_hi = 0.99
+    for k in range(A.shape[0]):
+        if A[k, rc] != 0.0:
+            t = 0.0
+            for j in range(n_p):
+                if j != rc:
+                    t += fabs(A[k, j])
+            if t == 0.0:
+                if A[k, rc] > 0.0:
+                    c_lo = max(c_lo, 1.0 - b[k] / A[k, rc])
+                else:
+                    c_hi = min(c_hi, 1.0 - b[k] / A[k, rc])
+    if c_hi < c_lo:
+        return 1
+    for k in range(n_b * 9):
+        blk[k] = 0.0
+    for k in range(n_b * 3):
+        rhs[k] = 0.0
+    for i in range(pr.start, pr.stop):
+        if pr.mask != NULL and pr.mask[i]:
+            continue
+        bb = pr.band[i] if pr.band != NULL else 0
+        f = 10.0 ** (-0.4 * pr.y[i])
+        wt = pr.w[i] / (f * f)
+        for k in range(3):
+            rhs[bb * 3 + k] += wt * pr.phi[i * 3 + k] * f
+            for j in range(3):
+                blk[bb * 9 + k * 3 + j] += wt * pr.phi[i * 3 + k] * pr.phi[i * 3 + j]
+    # Invert each band's block in place (Cholesky, column by column); the spin-free
+    # solution is sol = blk^-1 rhs.
+    for bb in range(n_b):
+        if not block_inverse(&blk[bb * 9]):
+            return 1
+        for k in range(3):
+            t = 0.0
+            for j in range(3):
+                t += blk[bb * 9 + k * 3 + j] * rhs[bb * 3 + j]
+            sol[bb * 3 + k] = t
+    # Per point, w Phi_k / F: with g = F |cos Lambda| and weight w / F^2, the sums
+    # below are sum w Phi_k |cos Lambda| / F, sum w cos^2 Lambda and sum w |cos Lambda|.
+    wphi = <double*> malloc(3 * (pr.stop - pr.start) * sizeof(double))
+    if wphi == NULL:
+        return 1
+    for i in range(pr.start, pr.stop):
+        f = 10.0 ** (0.4 * pr.y[i])
+        for k in range(3):
+            wphi[3 * (i - pr.start) + k] = pr.w[i] * pr.phi[i * 3 + k] * f
+    for s in range(n_s):
+        cd = cos(st.starts[s * n_p + dc])
+        nx = cd * cos(st.starts[s * n_p + ac])
+        ny = cd * sin(st.starts[s * n_p + ac])
+        nz = sin(st.starts[s * n_p + dc])
+        for k in range(n_b * 3):
+            v[k] = 0.0
+        gg = 0.0
+        gf = 0.0
+        for i in range(pr.start, pr.stop):
+            if pr.mask != NULL and pr.mask[i]:
+                continue
+            bb = pr.band[i] if pr.band != NULL else 0
+            u = fabs(pr.geo[3 * i] * nx + pr.geo[3 * i + 1] * ny + pr.geo[3 * i + 2] * nz)
+            for k in range(3):
+                v[bb * 3 + k] += wphi[3 * (i - pr.start) + k] * u
+            gg += pr.w[i] * u * u
+            gf += pr.w[i] * u
+        # Schur complement in c: cost(c) = cost(0) - 2 c t + c^2 schur.
+        t = gf
+        schur = gg
+        for bb in range(n_b):
+            for k in range(3):
+                z[k] = 0.0
+                for j in range(3):
+                    z[k] += blk[bb * 9 + k * 3 + j] * v[bb * 3 + j]
+                t -= v[bb * 3 + k] * sol[bb * 3 + k]
+                schur -= v[bb * 3 + k] * z[k]
+        c = t / schur if schur > 0.0 else 0.0
+        c = c_lo if c < c_lo else (c_hi if c > c_hi else c)
+        cost[s] = -2.0 * c * t + c * c * schur
+        # Starting values of this candidate: the object's own, then R, the pole and
+        # each band's G1, G2 from a = sol - c z.
         for j in range(n_p):
-            slack -= A[c, j] * p[j]
-        if slack < 0.0:
+            q[s * MAXP + j] = p[j]
+        q[s * MAXP + rc] = 1.0 - c
+        q[s * MAXP + ac] = st.starts[s * n_p + ac]
+        q[s * MAXP + dc] = st.starts[s * n_p + dc]
+        for bb in range(n_b):
+            total = 0.0
+            for k in range(3):
+                z[k] = sol[bb * 3 + k]
+                for j in range(3):
+                    z[k] -= c * blk[bb * 9 + k * 3 + j] * v[bb * 3 + j]
+                total += z[k]
+            if not total > 0.0:
+                continue
+            for k in range(1, 3):
+                j = pr.cols[bb * pr.n_l + k]
+                if fixed[j]:
+                    continue
+                # Within the bounds of this G alone (the start must be feasible).
+                lo = -INFINITY
+                hi = INFINITY
+                for band in range(A.shape[0]):
+                    if A[band, j] != 0.0 and single_column(A, band, j, n_p):
+                        if A[band, j] > 0.0:
+                            hi = min(hi, b[band] / A[band, j])
+                        else:
+                            lo = max(lo, b[band] / A[band, j])
+                u = z[k] / total
+                q[s * MAXP + j] = lo if u < lo else (hi if u > hi else u)
+            j = pr.cols[bb * pr.n_l]
+            if not fixed[j]:
+                q[s * MAXP + j] = NAN
+        if not feasible_shape(A, b, n_p, &q[s * MAXP], pr):
+            for j in range(n_p):
+                q[s * MAXP + j] = p[j]
+            q[s * MAXP + ac] = st.starts[s * n_p + ac]
+            q[s * MAXP + dc] = st.starts[s * n_p + dc]
+    free(wphi)
+    return 0
+
+
+cdef bint single_column(const double[:, ::1] A, int c, int j, int n_p) noexcept nogil:
+    """Whether constraint ``c`` involves column ``j`` only."""
+    cdef int k
+    for k in range(n_p):
+        if k != j and A[c, k] != 0.0:
             return False
     return True
 
 
-cdef int scan_poles(const Problem* pr, const double[:, :, ::1] mix, double* p,
-                    const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
-                    const Settings* st, double* gain, double* slope, int* n_iter) noexcept nogil:
-    """Rank candidate poles (the rows of ``st.starts``) for a spin-aware fit.
+cdef bint feasible_shape(const double[:, ::1] A, const double[::1] b, int n_p,
+                         const double* q, const Problem* pr) noexcept nogil:
+    """Whether ``q`` meets every constraint that involves no H (H may be NaN)."""
+    cdef int c, j
+    cdef double slack
+    cdef bint with_h
+    for c in range(A.shape[0]):
+        slack = b[c]
+        with_h = False
+        for j in range(n_p):
+            if A[c, j] != 0.0:
+                if pr.hflag[j]:
+                    with_h = True
+                else:
+                    slack -= A[c, j] * q[j]
+        if not with_h and slack < 0.0:
+            return False
+    return True
 
-    First the fit without the spin term (``R = 1``, pole held) sets ``p``'s other
-    parameters. Then, per candidate axis, the residuals are regressed on
-    ``|cos Lambda|`` with an intercept per band: ``gain`` is the fall of the weighted
-    sum of squares (0 unless the slope is negative, as the term's is) and ``slope``
-    the fitted slope. Returns 1 where the spin-free fit fails (``p`` is then unusable).
-    """
-    cdef unsigned char fx[MAXP]
-    cdef double cov_a[MAXP * MAXP]
-    cdef double sw[MAXB]
-    cdef double swr[MAXB]
-    cdef double swu[MAXB]
-    cdef double swuu[MAXB]
-    cdef double swru[MAXB]
-    cdef double res[MAXPTS]
-    cdef double chi2_a, m, u, nx, ny, nz, sxy, sxx, ca, sa, cd, sd
-    cdef int j, s, bb, band, it_a, flags, n_p = pr.n_p, n_m = pr.n_m, n_used = 0
-    cdef int rc = pr.cols[n_m], ac = pr.cols[n_m + 1], dc = pr.cols[n_m + 2]
-    cdef Py_ssize_t i
-    cdef Model md
-    if fixed[rc] or fixed[ac] or fixed[dc] or pr.stop - pr.start > MAXPTS:
-        return 1
-    for j in range(n_p):
-        fx[j] = fixed[j]
-    fx[rc] = 1
-    fx[ac] = 1
-    fx[dc] = 1
-    p[rc] = 1.0
-    if not feasible(A, b, n_p, p):
-        return 1
-    flags = fit_one(pr, mix, p, fx, A, b, st, cov_a, &chi2_a, &it_a)
-    n_iter[0] += it_a
-    if not (flags & (CONVERGED | MAX_ITER)):
-        return 1
-    prepare(pr, mix, p, &md)
-    for i in range(pr.start, pr.stop):
-        res[i - pr.start] = NAN
-        if pr.mask != NULL and pr.mask[i]:
-            continue
-        if eval_point(pr, &md, i, True, &m, NULL, &band) == 0:
-            res[i - pr.start] = pr.y[i] - m
-    for s in range(st.n_starts):
-        ca = cos(st.starts[s * n_p + ac])
-        sa = sin(st.starts[s * n_p + ac])
-        cd = cos(st.starts[s * n_p + dc])
-        sd = sin(st.starts[s * n_p + dc])
-        nx = cd * ca
-        ny = cd * sa
-        nz = sd
-        for bb in range(pr.n_bands):
-            sw[bb] = 0.0
-            swr[bb] = 0.0
-            swu[bb] = 0.0
-            swuu[bb] = 0.0
-            swru[bb] = 0.0
-        for i in range(pr.start, pr.stop):
-            m = res[i - pr.start]
-            if isnan(m):
-                continue
-            bb = pr.band[i] if pr.band != NULL else 0
-            u = fabs(pr.geo[3 * i] * nx + pr.geo[3 * i + 1] * ny + pr.geo[3 * i + 2] * nz)
-            sw[bb] += pr.w[i]
-            swr[bb] += pr.w[i] * m
-            swu[bb] += pr.w[i] * u
-            swuu[bb] += pr.w[i] * u * u
-            swru[bb] += pr.w[i] * m * u
-        sxy = 0.0
-        sxx = 0.0
-        for bb in range(pr.n_bands):
-            if sw[bb] > 0.0:
-                sxy += swru[bb] - swr[bb] * swu[bb] / sw[bb]
-                sxx += swuu[bb] - swu[bb] * swu[bb] / sw[bb]
-        if sxx > 0.0 and sxy < 0.0:
-            gain[s] = sxy * sxy / sxx
-            slope[s] = sxy / sxx
-        else:
-            gain[s] = 0.0
-            slope[s] = 0.0
-    return 0
+
+cdef bint block_inverse(double* m) noexcept nogil:
+    """Invert a symmetric positive definite 3 x 3 matrix in place; False if singular."""
+    cdef double a = m[0], bq = m[1], c = m[2], d = m[4], e = m[5], f = m[8]
+    cdef double c0 = d * f - e * e, c1 = c * e - bq * f, c2 = bq * e - c * d
+    cdef double det = a * c0 + bq * c1 + c * c2
+    if not det > 1e-300 * (a * d * f + 1e-300):
+        return False
+    m[0] = c0 / det
+    m[1] = c1 / det
+    m[2] = c2 / det
+    m[3] = m[1]
+    m[4] = (a * f - c * c) / det
+    m[5] = (bq * c - a * e) / det
+    m[6] = m[2]
+    m[7] = m[5]
+    m[8] = (a * d - bq * bq) / det
+    return True
 
 
 cdef int run_object(const Problem* shared, Py_ssize_t start, Py_ssize_t stop,

@@ -40,10 +40,12 @@ cdef inline void mix_coefficients(int n_basis, int n_params, const double* p,
 
 cdef inline int model_point(const double* phi, int n_basis, int n_params, double h,
                             const double* c, const double* dc, bint log_flux, double* mag,
-                            double* grad) noexcept nogil:
+                            double* grad, double dimming=1.0) noexcept nogil:
     """Magnitude at one point and (unless ``grad`` is NULL) its gradient in
     ``(H, theta...)``, from the basis row ``phi`` and the output of `mix_coefficients`.
 
+    With ``log_flux`` the flux is divided by ``dimming`` (a positive factor of another
+    term, e.g. sHG1G2's aspect term) inside the same logarithm.
     Returns 0, or 1 where the model is undefined there (``s <= 0`` or not finite).
     """
     cdef int k, j
@@ -53,7 +55,7 @@ cdef inline int model_point(const double* phi, int n_basis, int n_params, double
     if log_flux:
         if not (s > 0.0 and isfinite(s)):
             return 1
-        mag[0] = h - 2.5 * log10(s)
+        mag[0] = h - 2.5 * log10(s if dimming == 1.0 else s / dimming)
     else:
         mag[0] = h + s
     if grad == NULL:

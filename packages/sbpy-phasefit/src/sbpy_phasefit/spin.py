@@ -1,7 +1,7 @@
 """The spin-aware phase function sHG1G2 and its batch fit.
 
 sHG1G2 (Carry et al. 2024, A&A 687, A38) adds to HG1G2 the brightness change of an
-oblate body seen at different aspect angles over its orbit:
+oblate body seen at different aspect angles over its orbit::
 
     m = H - 2.5 log10(G1 phi1 + G2 phi2 + (1 - G1 - G2) phi3)
           + 2.5 log10(1 - (1 - R) |cos Lambda|),
@@ -58,11 +58,26 @@ from .fit import (
 from .models import HG1G2, _phase_degrees, _value_in
 from .results import FitFlag
 
-__all__ = ["SHG1G2", "START_POLES", "fit_shg1g2", "pole_axis", "target_vectors"]
+__all__ = [
+    "SCAN_POLES", "SEARCHES", "SHG1G2", "START_POLES", "fit_shg1g2", "pole_axis",
+    "target_vectors",
+]  # fmt: skip
 
-#: Starting spin axes of every fit, (alpha0, delta0) in degrees: the six axes of a
+#: How `fit_shg1g2` looks for the spin axis.
+SEARCHES = ("scan", "all")
+
+#: Candidate axes of ``search="scan"``, (alpha0, delta0) in degrees: 24 directions
+#: spread evenly over the northern hemisphere (a Fibonacci lattice), which holds one end
+#: of every axis.
+SCAN_POLES = tuple(
+    (round(float(np.degrees(np.pi * (1 + 5**0.5) * (i + 0.5)) % 360.0), 10),
+     round(float(np.degrees(np.arcsin((i + 0.5) / 24))), 10))
+    for i in range(24)
+)  # fmt: skip
+
+#: Starting axes of ``search="all"``, (alpha0, delta0) in degrees: the six axes of a
 #: regular icosahedron (its twelve vertices in antipodal pairs), spread evenly over
-#: the directions an axis can have. The lowest minimum found from them is kept.
+#: the directions an axis can have.
 START_POLES = tuple(
     (
         round(float(np.degrees(np.arctan2(y, x))) % 360.0, 10),
@@ -288,8 +303,9 @@ def fit_shg1g2(
     bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
     fixed: Mapping[str, ArrayLike] | None = None,
     init: Mapping[str, ArrayLike] | None = None,
-    poles: tuple[tuple[float, float], ...] = START_POLES,
-    refine: int = 2,
+    poles: ArrayLike | None = None,
+    search: str = "scan",
+    keep: int = 2,
     error_floor: float | u.Quantity = 0.0,
     min_points: int | None = None,
     covariance: str = "auto",
@@ -323,9 +339,17 @@ def fit_shg1g2(
     fixed, init : dict, optional
         Values held fixed, or starting values, one or one per object, by name (a band
         parameter applies to every band), e.g. ``{"R": 1.0}``; angles in degrees. A
-        pole given in ``init`` or ``fixed`` replaces the search from `START_POLES`.
+        pole given in ``init`` or ``fixed`` replaces the search.
+    search : {"scan", "all"}, optional
+        How to find the axis; the cost has several minima in it. ``"scan"`` (default):
+        rank the candidate axes by a linear least-squares fit in flux for each
+        (fast, exact in the absence of noise), then fit from the ``keep`` best.
+        ``"all"``: a full fit from every candidate axis (slower).
+    keep : int, optional
+        With ``search="scan"``: the number of best-ranked axes fitted (default 2).
     poles : sequence of (alpha0, delta0), optional
-        Starting axes in degrees, each a full fit; the lowest cost is kept.
+        The candidate axes in degrees (at most 64), by default `SCAN_POLES` or
+        `START_POLES`. The lowest cost found from them is kept.
     error_floor, min_points, covariance, invalid, loss, f_scale, clip, max_iter, n_threads, chunk_size, progress
         As in `sbpy_phasefit.fit_phase_curves`. To reproduce Fink's fits, give no
         ``mag_err`` (Fink fits unweighted magnitudes) and ``loss="soft_l1"``.
@@ -386,9 +410,15 @@ def fit_shg1g2(
             "the pole (alpha0, delta0) cannot be bounded: it is a direction; fix it with "
             "fixed= or start it with init= instead"
         )
+    if search not in SEARCHES:
+        raise ValueError(f"search must be one of {SEARCHES}, got {search!r}")
+    if int(keep) != keep or keep < 1:
+        raise ValueError(f"keep must be a positive integer, got {keep!r}")
+    if poles is None:
+        poles = SCAN_POLES if search == "scan" else START_POLES
     poles_deg = np.asarray(poles, dtype=np.float64).reshape(-1, 2)
-    if poles_deg.shape[0] == 0 or not np.isfinite(poles_deg).all():
-        raise ValueError("poles must be one or more finite (alpha0, delta0) pairs in degrees")
+    if not 1 <= poles_deg.shape[0] <= 64 or not np.isfinite(poles_deg).all():
+        raise ValueError("poles must be 1 to 64 finite (alpha0, delta0) pairs in degrees")
     threads = _resolve_threads(n_threads)
 
     alpha = as_float_array(phase, u.deg, "phase")
@@ -494,26 +524,27 @@ def fit_shg1g2(
         chunks = tqdm(chunks, desc="fitting SHG1G2", unit="chunk")
     phase_model = model._phase_model
     point_band = np.ascontiguousarray(band_sorted, dtype=np.int32)
+    model_mag = np.full(y.size, np.nan)
     for k0 in chunks:
         k1 = min(k0 + int(chunk_size), n_obj)
         lo, hi = groups.offsets[k0], groups.offsets[k1]
+        phi = phase_model.basis(alpha_sorted[lo:hi], n_threads=threads)
+        offsets = groups.offsets[k0 : k1 + 1] - lo
         block = np.ascontiguousarray(params[k0:k1])
+        layout_args = {"band": point_band[lo:hi], "cols": layout.cols, "geo": geo[lo:hi]}
         c, x2, it, fl = _lsq.fit(
-            y[lo:hi], weights[lo:hi], phase_model.basis(alpha_sorted[lo:hi], n_threads=threads),
-            groups.offsets[k0 : k1 + 1] - lo, block, fixed_2d[k0:k1], a_mat, b_vec,
+            y[lo:hi], weights[lo:hi], phi, offsets, block, fixed_2d[k0:k1], a_mat, b_vec,
             phase_model.mix, np.inf, True, min_points=int(min_points),
             max_iter=int(max_iter), loss=loss, f_scale=float(f_scale),
-            clip=0.0 if clip is None else float(clip), mask=left_out[lo:hi],
-            band=point_band[lo:hi], cols=layout.cols, geo=geo[lo:hi], starts=starts,
-            refine=int(refine), n_threads=threads,
+            clip=0.0 if clip is None else float(clip), mask=left_out[lo:hi], starts=starts,
+            scan=search == "scan" and starts is not None, keep=int(keep), n_threads=threads,
+            **layout_args,
         )  # fmt: skip
         params[k0:k1], cov[k0:k1], chi2[k0:k1], n_iter[k0:k1], flags[k0:k1] = block, c, x2, it, fl
+        model_mag[lo:hi] = _lsq.predict(
+            phi, offsets, block, phase_model.mix, np.inf, True, n_threads=threads, **layout_args
+        )
 
-    model_mag = _lsq.predict(
-        phase_model.basis(alpha_sorted, n_threads=threads), groups.offsets, params,
-        phase_model.mix, np.inf, True, band=point_band, cols=layout.cols, geo=geo,
-        n_threads=threads,
-    )  # fmt: skip
     pole = params[:, 3:6].copy()
     used_pt = left_out == 0
     n_free = layout.n_p - fixed_2d.sum(axis=1, dtype=np.int64)
@@ -564,7 +595,7 @@ def fit_shg1g2(
     table["chi2red"] = chi2red
     resid = np.where(used_pt, y - model_mag, np.nan)
     abs_cos = np.abs(np.einsum("ij,ij->i", geo, np.stack(_unit(pole[:, 1], pole[:, 2]), -1)[obj]))
-    stats = _Stats(obj, n_obj, used_pt)
+    stats = _Stats(groups.offsets, obj, used_pt)
     table["rms"] = np.sqrt(stats.mean(resid**2)) * u.mag
     table["n_obs"] = n_points.astype(np.int64)
     table["n_dropped"] = (groups.n_dropped + np.bincount(obj[~used_pt], minlength=n_obj)).astype(
@@ -580,7 +611,7 @@ def fit_shg1g2(
     if band_names is not None:
         for b, suffix in enumerate(suffixes):
             in_band = used_pt & (band_sorted == b)
-            per = _Stats(obj, n_obj, in_band)
+            per = _Stats(groups.offsets, obj, in_band)
             table[f"rms{suffix}"] = np.sqrt(per.mean(resid**2)) * u.mag
             table[f"n_obs{suffix}"] = np.bincount(obj[in_band], minlength=n_obj).astype(np.int64)
             table[f"min_phase{suffix}"] = per.min(alpha_sorted) * u.deg
@@ -605,7 +636,8 @@ def fit_shg1g2(
                 for n, lo, hi in zip(model.param_names[:4], lower, upper, strict=False)
             },
             "fixed": [model.param_names[j] for j in fixed_values],
-            "start_poles": None if pole_given else poles_deg.tolist(),
+            "search": None if pole_given else search,
+            "poles": None if pole_given else poles_deg.tolist(),
             "pole": "spin axis: the end with delta0 >= 0; the other end is (alpha0_alt, delta0_alt)",
             "flag_bits": {flag.name: int(flag) for flag in FitFlag},
             "sbpy_phasefit_version": __version__,
@@ -620,34 +652,43 @@ def _unit(alpha0: np.ndarray, delta0: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 class _Stats:
-    """Per-object statistics of point values over the points in ``mask``."""
+    """Per-object statistics of point values over the points in ``mask``.
 
-    def __init__(self, obj: np.ndarray, n_obj: int, mask: np.ndarray) -> None:
-        self.obj, self.n_obj, self.mask = obj[mask], n_obj, mask
-        self.count = np.bincount(self.obj, minlength=n_obj)
+    Points are sorted by object (``offsets``); reductions run over each object's
+    segment, with the points outside ``mask`` as NaN.
+    """
+
+    def __init__(self, offsets: np.ndarray, obj: np.ndarray, mask: np.ndarray) -> None:
+        self.n_obj = offsets.size - 1
+        self.obj, self.mask = obj, mask
+        self.count = np.bincount(obj[mask], minlength=self.n_obj)
+        self.has_points = np.diff(offsets) > 0
+        self.starts = offsets[:-1][self.has_points]
+
+    def _reduce(self, ufunc: np.ufunc, values: np.ndarray, fill: float) -> np.ndarray:
+        out = np.full(self.n_obj, np.nan)
+        if self.starts.size:
+            out[self.has_points] = ufunc.reduceat(np.where(self.mask, values, fill), self.starts)
+        return np.where(self.count > 0, out, np.nan)
 
     def mean(self, values: np.ndarray) -> np.ndarray:
-        total = np.bincount(self.obj, values[self.mask], minlength=self.n_obj)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(self.count > 0, total / np.maximum(self.count, 1), np.nan)
+            return self._reduce(np.add, values, 0.0) / self.count
 
     def min(self, values: np.ndarray) -> np.ndarray:
-        out = np.full(self.n_obj, np.nan)
-        np.fmin.at(out, self.obj, values[self.mask])
-        return out
+        return self._reduce(np.fmin, values, np.nan)
 
     def max(self, values: np.ndarray) -> np.ndarray:
-        out = np.full(self.n_obj, np.nan)
-        np.fmax.at(out, self.obj, values[self.mask])
-        return out
+        return self._reduce(np.fmax, values, np.nan)
 
     def median(self, values: np.ndarray) -> np.ndarray:
+        obj = self.obj[self.mask]
         v = values[self.mask]
-        order = np.lexsort((v, self.obj))
-        v, starts = v[order], np.concatenate(([0], np.cumsum(self.count)))
+        v = v[np.lexsort((v, obj))]
+        first = np.concatenate(([0], np.cumsum(self.count)))[:-1]
         out = np.full(self.n_obj, np.nan)
         has = self.count > 0
-        lo = starts[:-1][has] + (self.count[has] - 1) // 2
-        hi = starts[:-1][has] + self.count[has] // 2
+        lo = first[has] + (self.count[has] - 1) // 2
+        hi = first[has] + self.count[has] // 2
         out[has] = 0.5 * (v[lo] + v[hi])
         return out
