@@ -96,9 +96,9 @@ def test_bad_sources_are_named(tmp_path):
         Results.open(tmp_path / "x.txt")
 
 
-def test_dashboard_filters_and_opens_an_object(store, stars):
+def test_dashboard_filters_and_opens_an_object(store, stars, classifier):
     light_curves, _ = stars
-    board = Dashboard(Results.open(store), light_curves=light_curves)
+    board = Dashboard(Results.open(store), light_curves=light_curves, classifier=classifier)
     n = len(board.table.value)
     assert n == 8
     board.classes.value = board.classes.value[:1]
@@ -108,12 +108,18 @@ def test_dashboard_filters_and_opens_an_object(store, stars):
     first = board.results.frame["object_id"].iloc[0]
     board.show_object(first)
     assert board.curve.object is not None
+    # The images the network sees: a panel per band of the model, and all in color.
+    assert len(board.images.object.axes) == len(classifier.bands) + 1
+    shown = board.images.object.axes[0].images[0].get_array()
+    assert shown.shape == tuple(classifier.image_size)
     assert board.period.value == pytest.approx(board.results.row(first)["period"])
     assert len(board.history.value) == 1
     assert board.history.value["classified_at"].iloc[0].endswith(" UTC")
     assert board.tabs.active == 1
+    before = np.array(board.images.object.axes[-1].images[0].get_array())
     board.period.value = 2 * board.period.value  # refolds
     assert board.curve.object is not None
+    assert not np.array_equal(np.array(board.images.object.axes[-1].images[0].get_array()), before)
     page = dashboard(store, light_curves=light_curves)
     assert type(page).__name__ == "Row"
 

@@ -127,14 +127,15 @@ def test_the_table_shows_the_stored_objects_and_a_filter_changes_them(page, stor
     assert visible == min(expected, 25)
 
 
-def test_an_object_opens_with_its_light_curve_and_history(page, stored):
+def test_an_object_opens_with_its_light_curve_images_and_history(page, stored):
     store, _, _ = stored
     first = Results.open(store).frame["object_id"].iloc[0]
     page.locator(".tabulator-row").first.click()
     page.get_by_text(re.compile(rf"^{first}: ")).wait_for()
     images = page.locator("img[src^='data:image/png']")
-    images.nth(1).wait_for()  # the folded light curve and the probability bars
-    assert images.count() >= 2
+    # The folded light curve, the probability bars and the images the network sees.
+    images.nth(2).wait_for()
+    assert images.count() >= 3
     page.get_by_text("History").wait_for()
     object_tab_is_open(page)
     screenshot(page, "ui-object")

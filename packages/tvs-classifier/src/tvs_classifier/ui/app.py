@@ -9,8 +9,9 @@ from the same Python, with no JavaScript to build.
   the page shown travels to the browser, so a million rows page as fast as a hundred),
   filtered by class, minimum class probability, flags and model version; the filtered
   selection downloads as CSV, Parquet or VOTable.
-* **Object**: the selected object's folded light curve per band with its image (when
-  light curves are given), its period editable (the curve refolds at once), the bars
+* **Object**: the selected object's folded light curve per band and the images the
+  network sees at that period, per band of the shipped model and in color (when light
+  curves are given), its period editable (curve and images redrawn at once), the bars
   of its subclass and class probabilities, and its history in the store.
 * **Upload**: a CSV, Parquet or ECSV file of light curves, parsed in memory,
   validated and classified with the shipped model, then shown like a stored object;
@@ -144,6 +145,7 @@ class Dashboard:
         self.object_title = pn.pane.Markdown("Select an object in the table.", name="object")
         self.curve = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="curve")
         self.bars = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="bars")
+        self.images = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="images")
         self.history = pn.widgets.Tabulator(
             pd.DataFrame(columns=list(HISTORY_COLUMNS)),
             disabled=True,
@@ -159,6 +161,7 @@ class Dashboard:
                     self.object_title,
                     self.period,
                     pn.Row(self.curve, self.bars),
+                    self.images,
                     pn.pane.Markdown("**History**"),
                     self.history,
                     sizing_mode="stretch_width",
@@ -256,8 +259,20 @@ class Dashboard:
         period = self.period.value
         if light_curves is None or period is None or not period > 0:
             self.curve.object = None
+            self.images.object = None
             return
         self.curve.object = _curve_figure(light_curves, row["object_id"], float(period))
+        self.images.object = _images_figure(
+            self._model(), light_curves, row["object_id"], float(period)
+        )
+
+    def _model(self) -> Any:
+        """The shipped classifier (loaded once, when first needed)."""
+        if self._classifier is None:
+            from ..classifier.trained import load_classifier
+
+            self._classifier = load_classifier()
+        return self._classifier
 
     def _light_curves_of(self, row: pd.Series) -> LightCurves | None:
         """The light curves holding the object shown: the upload's or the given ones."""
@@ -273,13 +288,7 @@ class Dashboard:
             return
         self.message.visible = False
         try:
-            if self._classifier is None:
-                from ..classifier.trained import load_classifier
-
-                self._classifier = load_classifier()
-            self._uploaded = classify_upload(
-                event.new, self.upload.filename or "", self._classifier
-            )
+            self._uploaded = classify_upload(event.new, self.upload.filename or "", self._model())
         except UploadError as error:
             self.message.object = str(error)
             self.message.visible = True
@@ -430,6 +439,41 @@ def _curve_figure(light_curves: LightCurves, object_id: object, period: float) -
         period,
         ax=figure.add_subplot(),
         title=f"{object_id}  P = {period:.6g} d",
+    )
+    figure.tight_layout()
+    return figure
+
+
+def _images_figure(
+    classifier: Any, light_curves: LightCurves, object_id: object, period: float
+) -> Any:
+    """A figure of the images the network sees for one object at ``period``: one
+    panel per band of the model, and all bands in color; None where no band of the
+    model has points."""
+    from matplotlib.figure import Figure
+
+    from ..plotting import image_rgb
+
+    one = light_curves.select([object_id])
+    if not set(one.bands) & set(classifier.bands):
+        return None
+    images, _ = classifier.inputs(one, [period])
+    image = images[0]
+    bands = list(classifier.bands)
+    figure = Figure(figsize=(1.6 * (len(bands) + 2), 1.9))
+    axes = figure.subplots(1, len(bands) + 1, width_ratios=[1] * len(bands) + [2])
+    for k, band in enumerate(bands):
+        axes[k].imshow(image[:, :, k], cmap="gray_r", vmin=0, vmax=1, aspect="auto",
+                       interpolation="nearest")  # fmt: skip
+        axes[k].set_title(band, fontsize="small")
+    axes[-1].imshow(image_rgb(image, bands), aspect="auto", interpolation="nearest")
+    axes[-1].set_title("all bands", fontsize="small")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    figure.suptitle(
+        f"What the network ({classifier.version}) sees: two cycles at P = {period:.6g} d",
+        fontsize="small",
     )
     figure.tight_layout()
     return figure
