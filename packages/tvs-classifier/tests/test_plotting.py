@@ -9,6 +9,7 @@ from tvs_classifier import LightCurves, render_images
 from tvs_classifier.classifier.calibration import reliability
 from tvs_classifier.plotting import (
     image_rgb,
+    plot_class_history,
     plot_confusion_matrix,
     plot_folded,
     plot_gallery,
@@ -87,3 +88,21 @@ def test_probabilities_figure_has_curve_and_bars(table):
     fig = plot_probabilities(lcs["obj0"], flagged)
     assert "no period" in fig.axes[0].get_title()
     plt.close(fig)
+
+
+def test_class_history_marks_each_class_and_model_change():
+    history = pd.DataFrame(
+        {
+            "run_id": [3, 1, 2],
+            "classified_at": pd.to_datetime(["2026-03-01", "2026-01-01", "2026-02-01"], utc=True),
+            "class": ["RRL", "ECL", "RRL"],
+            "class_prob": [0.97, 0.55, 0.8],
+            "model_version": ["tvs-cnn-b", "tvs-cnn-a", "tvs-cnn-a"],
+        }
+    )
+    ax = plot_class_history(history)
+    (line,) = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    # In time order, whatever the order of the rows.
+    assert list(line.get_ydata()) == [0.55, 0.8, 0.97]
+    assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == ["ECL", "RRL"]
+    assert sum(line.get_linestyle() == ":" for line in ax.get_lines()) == 1

@@ -115,6 +115,8 @@ def test_dashboard_filters_and_opens_an_object(store, stars, classifier):
     assert board.period.value == pytest.approx(board.results.row(first)["period"])
     assert len(board.history.value) == 1
     assert board.history.value["classified_at"].iloc[0].endswith(" UTC")
+    (chart,) = board.history_chart.object.axes
+    assert chart.get_ylabel() == "class probability"
     assert board.tabs.active == 1
     before = np.array(board.images.object.axes[-1].images[0].get_array())
     board.period.value = 2 * board.period.value  # refolds

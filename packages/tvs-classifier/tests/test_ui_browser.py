@@ -101,10 +101,10 @@ def page(server, chromium):
         browser.close()
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = False) -> None:
     folder = os.environ.get("TVS_SCREENSHOTS")
     if folder:
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
 
 def count_text(page, n: int, total: int):
@@ -138,7 +138,7 @@ def test_an_object_opens_with_its_light_curve_images_and_history(page, stored):
     assert images.count() >= 3
     page.get_by_text("History").wait_for()
     object_tab_is_open(page)
-    screenshot(page, "ui-object")
+    screenshot(page, "ui-object", full_page=True)
 
 
 def test_the_selection_downloads_as_a_file_that_reads_back(page, stored):

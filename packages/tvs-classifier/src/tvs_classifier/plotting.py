@@ -1,7 +1,9 @@
 """Figures: folded light curves, the images the classifier sees, and its scores.
 
 `plot_folded`, `plot_gallery` and `image_rgb` show the inputs; `plot_confusion_matrix`,
-`plot_reliability` and `plot_probabilities` show what a trained classifier does.
+`plot_reliability` and `plot_probabilities` show what a trained classifier does;
+`plot_probability_bars` and `plot_class_history` show one object's result and how it
+changed from run to run.
 
 matplotlib is imported when a figure is made, not when the package is imported.
 
@@ -37,6 +39,7 @@ __all__ = [
     "BAND_COLORS",
     "band_color",
     "image_rgb",
+    "plot_class_history",
     "plot_confusion_matrix",
     "plot_folded",
     "plot_gallery",
@@ -475,4 +478,68 @@ def plot_probability_bars(
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability")
+    return ax
+
+
+def plot_class_history(
+    history: pd.DataFrame, *, ax: matplotlib.axes.Axes | None = None
+) -> matplotlib.axes.Axes:
+    """One object's classifications over time: each run's class and its probability.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The object's rows of `tvs_classifier.store.ClassificationStore.history`:
+        ``classified_at`` (or, without it, ``run_id``), ``class``, ``class_prob`` and
+        ``model_version``, one row per run that classified it.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A point per run at its class probability, one marker and color per class
+        (labelled), joined in time order; a dotted line where the model version
+        changes.
+
+    Examples
+    --------
+    >>> history = pd.DataFrame(
+    ...     {
+    ...         "run_id": [1, 2, 3],
+    ...         "class": ["ECL", "RRL", "RRL"],
+    ...         "class_prob": [0.55, 0.8, 0.97],
+    ...         "model_version": ["tvs-cnn-a", "tvs-cnn-a", "tvs-cnn-b"],
+    ...     }
+    ... )
+    >>> ax = plot_class_history(history)
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
+    ['ECL', 'RRL']
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.figure(figsize=(5, 2.6)).add_subplot()
+    time_column = "classified_at" if "classified_at" in history.columns else "run_id"
+    rows = history.sort_values(time_column)
+    when = rows[time_column]
+    if time_column == "classified_at":
+        when = pd.to_datetime(when, utc=True).dt.tz_localize(None)
+    ax.plot(when, rows["class_prob"], color="0.7", lw=1, zorder=1)
+    markers = "osD^v<>ph*"
+    for k, (name, group) in enumerate(rows.groupby("class", sort=True)):
+        ax.scatter(
+            when[group.index], group["class_prob"], marker=markers[k % len(markers)],
+            color=_FALLBACK[k % len(_FALLBACK)], label=str(name), zorder=2,
+        )  # fmt: skip
+    if "model_version" in rows.columns:
+        versions = rows["model_version"].to_numpy()
+        for position in np.flatnonzero(versions[1:] != versions[:-1]) + 1:
+            ax.axvline(when.iloc[position], color="0.4", ls=":", lw=1)
+    if len(rows) == 1 and time_column == "classified_at":
+        ax.set_xlim(when.iloc[0] - pd.Timedelta(days=1), when.iloc[0] + pd.Timedelta(days=1))
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("class probability")
+    ax.set_xlabel("classified at (UTC)" if time_column == "classified_at" else "run")
+    ax.legend(fontsize="small", loc="lower right")
     return ax

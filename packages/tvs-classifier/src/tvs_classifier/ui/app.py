@@ -146,6 +146,9 @@ class Dashboard:
         self.curve = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="curve")
         self.bars = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="bars")
         self.images = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="images")
+        self.history_chart = pn.pane.Matplotlib(
+            None, dpi=96, tight=True, format="png", name="history_chart"
+        )
         self.history = pn.widgets.Tabulator(
             pd.DataFrame(columns=list(HISTORY_COLUMNS)),
             disabled=True,
@@ -163,6 +166,7 @@ class Dashboard:
                     pn.Row(self.curve, self.bars),
                     self.images,
                     pn.pane.Markdown("**History**"),
+                    self.history_chart,
                     self.history,
                     sizing_mode="stretch_width",
                 ),
@@ -239,8 +243,11 @@ class Dashboard:
             self._setting_period = False
         self._draw_curve()
         history = pd.DataFrame(columns=list(HISTORY_COLUMNS))
+        self.history_chart.object = None
         if not uploaded:
             found = self.results.history(row["object_id"])
+            if len(found) and {"class", "class_prob"} <= set(found.columns):
+                self.history_chart.object = _history_figure(found)
             history = found[[name for name in HISTORY_COLUMNS if name in found.columns]].copy()
             if "classified_at" in history.columns:  # a readable time, not epoch milliseconds
                 history["classified_at"] = history["classified_at"].dt.strftime(
@@ -460,7 +467,7 @@ def _images_figure(
     images, _ = classifier.inputs(one, [period])
     image = images[0]
     bands = list(classifier.bands)
-    figure = Figure(figsize=(1.6 * (len(bands) + 2), 1.9))
+    figure = Figure(figsize=(1.2 * (len(bands) + 2), 1.7))
     axes = figure.subplots(1, len(bands) + 1, width_ratios=[1] * len(bands) + [2])
     for k, band in enumerate(bands):
         axes[k].imshow(image[:, :, k], cmap="gray_r", vmin=0, vmax=1, aspect="auto",
@@ -475,5 +482,19 @@ def _images_figure(
         f"What the network ({classifier.version}) sees: two cycles at P = {period:.6g} d",
         fontsize="small",
     )
+    figure.tight_layout()
+    return figure
+
+
+def _history_figure(history: pd.DataFrame) -> Any:
+    """A figure of one object's class and probability at each run."""
+    from matplotlib.figure import Figure
+
+    from ..plotting import plot_class_history
+
+    figure = Figure(figsize=(6.0, 2.4))
+    ax = plot_class_history(history, ax=figure.add_subplot())
+    figure.autofmt_xdate()
+    ax.set_title("Class at each run", fontsize="small")
     figure.tight_layout()
     return figure
