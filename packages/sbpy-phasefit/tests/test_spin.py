@@ -250,3 +250,35 @@ def test_command_line(tmp_path):
     t = Table.read(out)
     np.testing.assert_allclose(t["H_r"], truth["H"], atol=1e-6)
     assert {"cov_R_alpha0", "flag_names", "alpha0_alt"} <= set(t.colnames)
+
+
+def test_searches_agree_without_noise():
+    ids, phase, ra, dec, band, mag, truth = _simulate(6, seed=17, noise=0.0)
+    scan = fit_shg1g2(phase, mag, ids, ra=ra, dec=dec, bands=band)
+    full = fit_shg1g2(phase, mag, ids, ra=ra, dec=dec, bands=band, search="all")
+    assert scan.meta["search"] == "scan"
+    assert len(scan.meta["poles"]) == 24
+    assert len(full.meta["poles"]) == 6
+    for t in (scan, full):
+        np.testing.assert_allclose(t["R"], truth["R"], atol=1e-6)
+    with pytest.raises(ValueError, match="search must be"):
+        fit_shg1g2(phase, mag, ids, ra=ra, dec=dec, bands=band, search="grid")
+    with pytest.raises(ValueError, match="keep must be"):
+        fit_shg1g2(phase, mag, ids, ra=ra, dec=dec, bands=band, keep=0)
+
+
+def test_outliers_clipped_and_too_few_points():
+    ids, phase, ra, dec, band, mag, truth = _simulate(2, seed=18, noise=0.0)
+    mag = mag.copy()
+    mag[[5, 17, 40]] += 2.0  # object 0
+    err = np.full(mag.size, 0.02)
+    t = fit_shg1g2(phase, mag, ids, err, ra=ra, dec=dec, bands=band, loss="cauchy", clip=5.0)
+    assert t["flags"][0] & FitFlag.CLIPPED
+    assert t["n_dropped"][0] == 3
+    np.testing.assert_allclose(t["H_r"].value, truth["H"], atol=1e-6)
+    # An object with fewer points than parameters is not fitted.
+    few = (ids == 1) & (np.cumsum(ids == 1) <= 5)
+    keep = (ids == 0) | few
+    t = fit_shg1g2(phase[keep], mag[keep], ids[keep], ra=ra[keep], dec=dec[keep], bands=band[keep])
+    assert t["flags"][1] & (FitFlag.TOO_FEW_POINTS | FitFlag.BAND_TOO_FEW_POINTS)
+    assert np.isnan(t["R"][1])

@@ -1111,6 +1111,11 @@ cdef int fit_starts(const Problem* pr, const double[:, :, ::1] mix, double* p,
             chi2[0] = chi2_q
             for j in range(n_p * n_p):
                 cov[j] = cov_q[j]
+    if best == INFINITY:
+        # No start gave a fit: the object's own start.
+        flags = fit_one(pr, mix, p, fixed, A, b, st, cov, chi2, &it_q)
+        n_iter[0] += it_q
+        return flags
     for j in range(n_p):
         p[j] = q[winner * MAXP + j]
     return flags
@@ -1242,6 +1247,14 @@ cdef int scan_axes(const Problem* pr, const double* p, const unsigned char* fixe
                 total += z[k]
             if not total > 0.0:
                 continue
+            # G1, G2 brought into G1, G2 >= 0, G1 + G2 <= 1, where every combination
+            # of the basis functions is positive (the model is defined everywhere).
+            z[1] = z[1] / total if z[1] > 0.0 else 0.0
+            z[2] = z[2] / total if z[2] > 0.0 else 0.0
+            if z[1] + z[2] > 1.0:
+                total = z[1] + z[2]
+                z[1] /= total
+                z[2] /= total
             for k in range(1, 3):
                 j = pr.cols[bb * pr.n_l + k]
                 if fixed[j]:
@@ -1255,8 +1268,7 @@ cdef int scan_axes(const Problem* pr, const double* p, const unsigned char* fixe
                             hi = min(hi, b[band] / A[band, j])
                         else:
                             lo = max(lo, b[band] / A[band, j])
-                u = z[k] / total
-                q[s * MAXP + j] = lo if u < lo else (hi if u > hi else u)
+                q[s * MAXP + j] = lo if z[k] < lo else (hi if z[k] > hi else z[k])
             j = pr.cols[bb * pr.n_l]
             if not fixed[j]:
                 q[s * MAXP + j] = NAN
