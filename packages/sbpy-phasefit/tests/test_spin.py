@@ -282,3 +282,10 @@ def test_outliers_clipped_and_too_few_points():
     t = fit_shg1g2(phase[keep], mag[keep], ids[keep], ra=ra[keep], dec=dec[keep], bands=band[keep])
     assert t["flags"][1] & (FitFlag.TOO_FEW_POINTS | FitFlag.BAND_TOO_FEW_POINTS)
     assert np.isnan(t["R"][1])
+
+
+def test_fit_phase_curves_points_to_fit_shg1g2():
+    from sbpy_phasefit import fit_phase_curves
+
+    with pytest.raises(ValueError, match="fit_shg1g2"):
+        fit_phase_curves([1.0, 5.0, 10.0], [15.0, 15.2, 15.4], model="SHG1G2")

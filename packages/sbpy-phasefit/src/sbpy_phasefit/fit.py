@@ -60,6 +60,30 @@ def _resolve_threads(n_threads: int | None) -> int:
     return int(n_threads)
 
 
+def _check_options(
+    covariance: str,
+    invalid: str,
+    loss: str,
+    f_scale: float,
+    clip: float | None,
+    max_iter: int,
+    chunk_size: int,
+) -> None:
+    """Raise `ValueError` naming the first bad option of a batch fit."""
+    if covariance not in _COVARIANCE_KINDS:
+        raise ValueError(f"covariance must be one of {_COVARIANCE_KINDS}, got {covariance!r}")
+    if invalid not in ("raise", "flag"):
+        raise ValueError(f"invalid must be 'raise' or 'flag', got {invalid!r}")
+    if loss not in _lsq.LOSSES:
+        raise ValueError(f"loss must be one of {sorted(_lsq.LOSSES)}, got {loss!r}")
+    if not (np.isfinite(f_scale) and f_scale > 0):
+        raise ValueError(f"f_scale must be positive, got {f_scale!r}")
+    if clip is not None and not (np.isfinite(clip) and clip > 0):
+        raise ValueError(f"clip must be positive (a number of sigma), got {clip!r}")
+    if int(max_iter) < 1 or int(chunk_size) < 1:
+        raise ValueError("max_iter and chunk_size must be positive")
+
+
 def _per_object(
     model: PhaseFunction, values: Mapping | None, what: str, n_obj: int
 ) -> dict[int, np.ndarray]:
@@ -252,18 +276,7 @@ def fit_phase_curves(
     H = 6.482 mag +/- 0.025 mag, G = 0.21
     """
     model = get_model(model)
-    if covariance not in _COVARIANCE_KINDS:
-        raise ValueError(f"covariance must be one of {_COVARIANCE_KINDS}, got {covariance!r}")
-    if invalid not in ("raise", "flag"):
-        raise ValueError(f"invalid must be 'raise' or 'flag', got {invalid!r}")
-    if loss not in _lsq.LOSSES:
-        raise ValueError(f"loss must be one of {sorted(_lsq.LOSSES)}, got {loss!r}")
-    if not (np.isfinite(f_scale) and f_scale > 0):
-        raise ValueError(f"f_scale must be positive, got {f_scale!r}")
-    if clip is not None and not (np.isfinite(clip) and clip > 0):
-        raise ValueError(f"clip must be positive (a number of sigma), got {clip!r}")
-    if int(max_iter) < 1 or int(chunk_size) < 1:
-        raise ValueError("max_iter and chunk_size must be positive")
+    _check_options(covariance, invalid, loss, f_scale, clip, max_iter, chunk_size)
     if shared_shape and bands is None:
         raise ValueError("shared_shape=True needs bands: the band of each point")
     if int(min_band_points) != min_band_points or min_band_points < 1:

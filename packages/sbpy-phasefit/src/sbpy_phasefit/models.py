@@ -480,6 +480,11 @@ def get_model(model: str | PhaseFunction, **options) -> PhaseFunction:
             raise TypeError("options apply only when the model is given by name")
         return model
     key = str(model).upper().replace("_", "")
+    if key == "SHG1G2":
+        raise ValueError(
+            "sHG1G2 needs the direction of the target at each point: fit it with "
+            "sbpy_phasefit.fit_shg1g2(..., ra=, dec=) (sbpy_phasefit.spin)"
+        )
     if key not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     return MODELS[key](**options)

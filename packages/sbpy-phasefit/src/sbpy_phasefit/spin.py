@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike
 from . import __version__, _lsq
 from ._input import as_float_array, group_points, id_codes
 from .fit import (
-    _COVARIANCE_KINDS,
+    _check_options,
     _constraints,
     _per_object,
     _points,
@@ -391,18 +391,7 @@ def fit_shg1g2(
     (<Quantity [40.] deg>, <Quantity [50.] deg>)
     """
     model = SHG1G2()
-    if covariance not in _COVARIANCE_KINDS:
-        raise ValueError(f"covariance must be one of {_COVARIANCE_KINDS}, got {covariance!r}")
-    if invalid not in ("raise", "flag"):
-        raise ValueError(f"invalid must be 'raise' or 'flag', got {invalid!r}")
-    if loss not in _lsq.LOSSES:
-        raise ValueError(f"loss must be one of {sorted(_lsq.LOSSES)}, got {loss!r}")
-    if not (np.isfinite(f_scale) and f_scale > 0):
-        raise ValueError(f"f_scale must be positive, got {f_scale!r}")
-    if clip is not None and not (np.isfinite(clip) and clip > 0):
-        raise ValueError(f"clip must be positive (a number of sigma), got {clip!r}")
-    if int(max_iter) < 1 or int(chunk_size) < 1:
-        raise ValueError("max_iter and chunk_size must be positive")
+    _check_options(covariance, invalid, loss, f_scale, clip, max_iter, chunk_size)
     if int(min_band_points) != min_band_points or min_band_points < 1:
         raise ValueError(f"min_band_points must be a positive integer, got {min_band_points!r}")
     if any(name in (bounds or {}) for name in ("alpha0", "delta0")):
