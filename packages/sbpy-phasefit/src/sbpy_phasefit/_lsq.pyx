@@ -845,17 +845,29 @@ cdef int covariance(int n_p, const unsigned char* fixed, const double* jtj,
     return 0
 
 
-cdef int set_layout(Problem* pr, Py_ssize_t n_points, int n_p, int n_m, double brk, band, cols,
-                    geo, list alive) except -1:
+cdef int set_layout(Problem* pr, const double[:, ::1] phi, const int64_t[::1] offsets, int n_p,
+                    int n_m, double brk, bint log_flux, band, cols, geo,
+                    list alive) except -1:
     """Check the band layout (``band``, ``cols``) and ``geo``; fill ``pr``'s pointers.
 
     The arrays the pointers refer to are appended to ``alive`` (alive while fitting).
     """
+    cdef Py_ssize_t n_points = phi.shape[0], n_obj = offsets.shape[0] - 1
     cdef int n_l = n_m + (SPIN if geo is not None else 0)
     cdef const int[:, ::1] cols_v
     cdef const int[::1] band_v
     cdef const double[:, ::1] geo_v
     cdef const unsigned char[::1] hflag_v
+    if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != n_points):
+        raise ValueError("offsets must start at 0 and end at the number of points")
+    if geo is not None and not log_flux:
+        raise ValueError("the spin-aware term needs a model in magnitudes of a flux")
+    pr.n_basis = phi.shape[1]
+    pr.n_p = n_p
+    pr.n_m = n_m
+    pr.log_flux = log_flux
+    pr.brk = brk
+    pr.phi = &phi[0, 0] if n_points > 0 else NULL
     if cols is None:
         if n_p != n_l:
             raise ValueError("with more parameters than the model's own, give cols")
@@ -955,11 +967,7 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
     if (fixed.shape[0] != n_obj or fixed.shape[1] != n_p or n_m < 1 or n_m > n_p
             or mix.shape[1] != phi.shape[1]):
         raise ValueError("fixed or mix does not match the parameters")
-    if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != y.shape[0]):
-        raise ValueError("offsets must start at 0 and end at the number of points")
-    if geo is not None and not log_flux:
-        raise ValueError("the spin-aware term needs a model in magnitudes of a flux")
-    set_layout(&pr, y.shape[0], n_p, n_m, brk, band, cols, geo, alive)
+    set_layout(&pr, phi, offsets, n_p, n_m, brk, log_flux, band, cols, geo, alive)
     st.max_iter = max_iter
     st.min_points = min_points
     st.gtol = gtol
@@ -996,12 +1004,6 @@ def fit(const double[::1] y, const double[::1] w, const double[:, ::1] phi,
         return cov, chi2, n_iter, flags
     pr.y = &y[0]
     pr.w = &w[0]
-    pr.phi = &phi[0, 0]
-    pr.n_basis = phi.shape[1]
-    pr.n_p = n_p
-    pr.n_m = n_m
-    pr.log_flux = log_flux
-    pr.brk = brk
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; use one of {sorted(LOSSES)}")
     if not f_scale > 0.0:
@@ -1034,21 +1036,11 @@ def predict(const double[:, ::1] phi, const int64_t[::1] offsets, const double[:
         raise ValueError("unsupported number of parameters or basis functions")
     if params.shape[0] != n_obj or mix.shape[1] != phi.shape[1]:
         raise ValueError("params or mix does not match the objects and basis")
-    if n_obj > 0 and (offsets[0] != 0 or offsets[n_obj] != phi.shape[0]):
-        raise ValueError("offsets must start at 0 and end at the number of points")
-    if geo is not None and not log_flux:
-        raise ValueError("the spin-aware term needs a model in magnitudes of a flux")
-    set_layout(&pr, phi.shape[0], n_p, n_m, brk, band, cols, geo, alive)
+    set_layout(&pr, phi, offsets, n_p, n_m, brk, log_flux, band, cols, geo, alive)
     out = np.full(phi.shape[0], np.nan)
     if phi.shape[0] == 0:
         return out
     cdef double[::1] o = out
-    pr.phi = &phi[0, 0]
-    pr.n_basis = phi.shape[1]
-    pr.n_p = n_p
-    pr.n_m = n_m
-    pr.log_flux = log_flux
-    pr.brk = brk
     for k in prange(n_obj, nogil=True, num_threads=n_threads, schedule="static"):
         predict_object(&pr, mix, &params[k, 0], offsets[k], offsets[k + 1], &o[0])
     return out
@@ -1171,11 +1163,18 @@ cdef int scan_axes(const Problem* pr, const double* p, const unsigned char* fixe
         blk[k] = 0.0
     for k in range(n_b * 3):
         rhs[k] = 0.0
+    # Per point, w Phi_k / F: with g = F |cos Lambda| and weight w / F^2, the sums
+    # below are sum w Phi_k |cos Lambda| / F, sum w cos^2 Lambda and sum w |cos Lambda|.
+    wphi = <double*> malloc(3 * (pr.stop - pr.start) * sizeof(double))
+    if wphi == NULL:
+        return 1
     for i in range(pr.start, pr.stop):
+        f = 10.0 ** (-0.4 * pr.y[i])
+        for k in range(3):
+            wphi[3 * (i - pr.start) + k] = pr.w[i] * pr.phi[i * 3 + k] / f
         if pr.mask != NULL and pr.mask[i]:
             continue
         bb = pr.band[i] if pr.band != NULL else 0
-        f = 10.0 ** (-0.4 * pr.y[i])
         wt = pr.w[i] / (f * f)
         for k in range(3):
             rhs[bb * 3 + k] += wt * pr.phi[i * 3 + k] * f
@@ -1185,21 +1184,13 @@ cdef int scan_axes(const Problem* pr, const double* p, const unsigned char* fixe
     # solution is sol = blk^-1 rhs.
     for bb in range(n_b):
         if not block_inverse(&blk[bb * 9]):
+            free(wphi)
             return 1
         for k in range(3):
             t = 0.0
             for j in range(3):
                 t += blk[bb * 9 + k * 3 + j] * rhs[bb * 3 + j]
             sol[bb * 3 + k] = t
-    # Per point, w Phi_k / F: with g = F |cos Lambda| and weight w / F^2, the sums
-    # below are sum w Phi_k |cos Lambda| / F, sum w cos^2 Lambda and sum w |cos Lambda|.
-    wphi = <double*> malloc(3 * (pr.stop - pr.start) * sizeof(double))
-    if wphi == NULL:
-        return 1
-    for i in range(pr.start, pr.stop):
-        f = 10.0 ** (0.4 * pr.y[i])
-        for k in range(3):
-            wphi[3 * (i - pr.start) + k] = pr.w[i] * pr.phi[i * 3 + k] * f
     for s in range(n_s):
         cd = cos(st.starts[s * n_p + dc])
         nx = cd * cos(st.starts[s * n_p + ac])

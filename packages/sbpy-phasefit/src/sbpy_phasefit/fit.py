@@ -330,10 +330,7 @@ def fit_phase_curves(
 
     y = by_object(mags)
     alpha_sorted = by_object(alpha)
-    if errs is not None:
-        weights = 1.0 / (by_object(errs) ** 2 + floor**2)
-    else:
-        weights = np.full(y.size, 1.0 / floor**2 if floor > 0 else 1.0)
+    weights = _weights(None if errs is None else by_object(errs), floor, y.size)
     # Per point: 0 used, 1 clipped (set by the kernel), 2 in a band with too few points.
     left_out = np.zeros(y.size, dtype=np.uint8)
     point_band, cols = None, None
@@ -476,6 +473,14 @@ def _points(
             + ". Remove these points or pass invalid='flag' to leave them out."
         )
     return alpha, mags, errs, floor, bad, band_names, band_index
+
+
+def _weights(errs: np.ndarray | None, floor: float, n: int) -> np.ndarray:
+    """Least-squares weights: ``1 / (err^2 + floor^2)``; without errors ``1 / floor^2``,
+    or 1 (an unweighted fit) without a floor either."""
+    if errs is not None:
+        return 1.0 / (errs**2 + floor**2)
+    return np.full(n, 1.0 / floor**2 if floor > 0 else 1.0)
 
 
 def band_usage(

@@ -93,6 +93,15 @@ def _phase_degrees(phase: ArrayLike | u.Quantity, name: str = "phase") -> np.nda
     return as_numbers(phase, name)
 
 
+def _model_phase(phase: ArrayLike | u.Quantity) -> np.ndarray:
+    """Phase angles in degrees for a model's evaluation, checked to lie in [0, 180]."""
+    alpha = _phase_degrees(phase)
+    finite = alpha[np.isfinite(alpha)]
+    if finite.size and (finite.min() < 0.0 or finite.max() > 180.0):
+        raise ValueError("phase angles must lie in [0, 180] degrees")
+    return alpha
+
+
 def _value_in(value: ArrayLike | u.Quantity, unit: u.UnitBase, name: str) -> np.ndarray:
     """A parameter as a float64 array in ``unit`` (plain numbers are taken as ``unit``)."""
     if isinstance(value, u.Quantity):
@@ -218,10 +227,7 @@ class PhaseFunction:
                 f"{self.name} takes {self.n_params} parameters {self.param_names}, "
                 f"got {len(params)}"
             )
-        alpha = _phase_degrees(phase)
-        finite = alpha[np.isfinite(alpha)]
-        if finite.size and (finite.min() < 0.0 or finite.max() > 180.0):
-            raise ValueError("phase angles must lie in [0, 180] degrees")
+        alpha = _model_phase(phase)
         values = [
             _value_in(v, unit, name)
             for v, unit, name in zip(params, self.param_units, self.param_names, strict=True)

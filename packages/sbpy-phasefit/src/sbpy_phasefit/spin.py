@@ -53,9 +53,10 @@ from .fit import (
     _per_object,
     _points,
     _resolve_threads,
+    _weights,
     band_usage,
 )
-from .models import HG1G2, _phase_degrees, _value_in
+from .models import HG1G2, _model_phase, _value_in
 from .results import FitFlag
 
 __all__ = [
@@ -175,10 +176,7 @@ class SHG1G2:
         >>> SHG1G2().evaluate(10.0, 0.0, 0.0, 15.0, 0.3, 0.2, 1.0, 0.0, 90.0).round(4)
         <Quantity 15.9385 mag>
         """
-        alpha = _phase_degrees(phase)
-        finite = alpha[np.isfinite(alpha)]
-        if finite.size and (finite.min() < 0.0 or finite.max() > 180.0):
-            raise ValueError("phase angles must lie in [0, 180] degrees")
+        alpha = _model_phase(phase)
         values = [
             _value_in(v, unit, name)
             for v, unit, name in zip(
@@ -448,11 +446,8 @@ def fit_shg1g2(
     alpha_sorted = by_object(alpha)
     geo = target_vectors(by_object(ra_deg), by_object(dec_deg))
     band_sorted = np.zeros(y.size, dtype=np.int64) if band_index is None else by_object(band_index)
-    sigma = None if errs is None else np.sqrt(by_object(errs) ** 2 + floor**2)
-    if sigma is not None:
-        weights = 1.0 / sigma**2
-    else:
-        weights = np.full(y.size, 1.0 / floor**2 if floor > 0 else 1.0)
+    weights = _weights(None if errs is None else by_object(errs), floor, y.size)
+    sigma = None if errs is None else 1.0 / np.sqrt(weights)
     obj, _key, small, used, too_few = band_usage(groups, band_sorted, n_bands, min_band_points)
     left_out = np.where(too_few, 2, 0).astype(np.uint8)
 
