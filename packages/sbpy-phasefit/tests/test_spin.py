@@ -289,3 +289,51 @@ def test_fit_phase_curves_points_to_fit_shg1g2():
 
     with pytest.raises(ValueError, match="fit_shg1g2"):
         fit_phase_curves([1.0, 5.0, 10.0], [15.0, 15.2, 15.4], model="SHG1G2")
+
+
+def _rubin_table(n_obj=3, seed=11):
+    """DiaSource + SSSource rows (DP1 names) of simulated sHG1G2 asteroids."""
+    ids, phase, ra, dec, band, mag, _ = _simulate(n_obj, seed)
+    rng = np.random.default_rng(seed)
+    rh, delta = rng.uniform(2.0, 3.0, ids.size), rng.uniform(1.0, 2.0, ids.size)
+    apparent = mag + 5 * np.log10(rh * delta)
+    table = Table(
+        {
+            "ssObjectId": ids + 1000, "band": band, "phaseAngle": phase,
+            "psfFlux": 10 ** (-0.4 * (apparent - 31.4)), "psfFluxErr": np.full(ids.size, 50.0),
+            "heliocentricDist": rh, "topocentricDist": delta, "ra": ra, "dec": dec,
+        }
+    )  # fmt: skip
+    return table, (ids + 1000, phase, mag, band, ra, dec)
+
+
+def test_fit_rubin_shg1g2_equals_fit_on_the_columns():
+    from sbpy_phasefit import fit_rubin
+
+    table, (ids, phase, mag, band, ra, dec) = _rubin_table()
+    ours = fit_rubin(table, model="SHG1G2")
+    err = 2.5 / np.log(10) * table["psfFluxErr"] / table["psfFlux"]
+    direct = fit_shg1g2(phase, mag, ids, err * u.mag, ra=ra, dec=dec, bands=band)
+    assert ours["id"].tolist() == direct["id"].tolist() == [1000, 1001, 1002]
+    for name in ("H_g", "H_r", "G1_g", "G2_r", "R", "alpha0", "delta0"):
+        np.testing.assert_allclose(
+            u.Quantity(ours[name]).value, u.Quantity(direct[name]).value, atol=1e-6
+        )
+    assert ours.meta["rubin_columns"]["direction"] == ["ra", "dec"]
+    with pytest.raises(KeyError, match="'dec'"):
+        fit_rubin(Table({k: table[k] for k in table.colnames if k != "dec"}), model="SHG1G2")
+
+
+def test_cli_rubin_shg1g2(tmp_path, capsys):
+    table, _ = _rubin_table(n_obj=2)
+    path = tmp_path / "diasource_sssource.parquet"
+    table.write(path)
+    out = tmp_path / "spins.ecsv"
+    argv = ["fit", str(path), "-o", str(out), "--rubin", "--model", "SHG1G2", "--no-progress"]
+    assert main(argv) == 0
+    written = Table.read(out)
+    assert written["id"].tolist() == [1000, 1001]
+    assert {"H_g", "H_r", "R", "alpha0", "delta0", "flag_names"} <= set(written.colnames)
+    capsys.readouterr()
+    assert main([*argv, "--shared-shape", "--overwrite"]) == 1
+    assert "leave out --shared-shape" in capsys.readouterr().err

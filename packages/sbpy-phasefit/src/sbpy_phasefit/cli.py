@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="phase function (SHG1G2 needs --ra-col and --dec-col)")  # fmt: skip
     fit.add_argument("--rubin", action="store_true",
                      help="INPUT is Rubin's DiaSource joined with SSSource (DP1, LSSTCam, "
-                          "alert database or DP0.3 names): apparent fluxes or magnitudes "
-                          "and distances are read from their columns, every band fitted")  # fmt: skip
+                          "alert database or DP0.3 names): apparent fluxes or magnitudes, "
+                          "distances (and ra, dec for SHG1G2) are read from their columns, "
+                          "every band fitted")  # fmt: skip
     fit.add_argument("--id-col", help="column of object ids (not with --rubin)")
     fit.add_argument("--phase-col", help="column of phase angles (deg)")
     fit.add_argument("--mag-col",
@@ -183,14 +184,12 @@ def _run_fit(args: argparse.Namespace) -> Path:
         "f_scale": args.f_scale, "clip": args.clip, "n_threads": args.threads,
         "progress": not args.no_progress,
     }  # fmt: skip
-    if args.rubin and args.model == SHG1G2.name:
-        raise CommandError(
-            "--rubin does not fit SHG1G2 yet; give the columns (--ra-col, --dec-col, ...)"
-        )
     if args.rubin:
         given = [f"--{n.replace('_', '-')}" for n in _COLUMN_OPTIONS if getattr(args, n)]
         if given:
             raise CommandError(f"--rubin reads Rubin's column names: leave out {', '.join(given)}")
+        if args.model == SHG1G2.name:
+            options = _spin_options(args, options)
         table = fit_rubin(data, **options)
     else:
         table = _fit_columns(data, args, options)
@@ -237,11 +236,10 @@ def _fit_columns(data: Table, args: argparse.Namespace, options: dict) -> QTable
     ):
         raise CommandError("--model SHG1G2 needs --ra-col and --dec-col, and only it takes them")
     if spin:
-        if args.shared_shape:
-            raise CommandError("SHG1G2 has its own G1 and G2 per band: leave out --shared-shape")
         ra = _column(data, args.ra_col, args.input, numeric=True)
         dec = _column(data, args.dec_col, args.input, numeric=True)
-        options = {k: v for k, v in options.items() if k not in ("shared_shape", "model")}
+        options = _spin_options(args, options)
+        del options["model"]
         return fit_shg1g2(
             phase * u.deg, mag * u.mag, ids, None if err is None else err * u.mag,
             ra=ra * u.deg, dec=dec * u.deg, bands=bands,
@@ -253,6 +251,13 @@ def _fit_columns(data: Table, args: argparse.Namespace, options: dict) -> QTable
         rh=None if rh is None else rh * u.au, delta=None if delta is None else delta * u.au,
         bands=bands, **options,
     )  # fmt: skip
+
+
+def _spin_options(args: argparse.Namespace, options: dict) -> dict:
+    """The options of an sHG1G2 fit: those of the other models less ``shared_shape``."""
+    if args.shared_shape:
+        raise CommandError("SHG1G2 has its own G1 and G2 per band: leave out --shared-shape")
+    return {k: v for k, v in options.items() if k != "shared_shape"}
 
 
 def _run_demo(output: Path) -> list[Path]:

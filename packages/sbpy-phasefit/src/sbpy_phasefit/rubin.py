@@ -11,7 +11,9 @@ Column names follow the schemas of lsst/sdm_schemas (``python/lsst/sdm/schemas``
   psfFluxErr, phaseAngle, heliocentricDist, topocentricDist``;
 * the alert database from version 9 (``apdb.yaml``, ``sso_base.yaml``): the same but
   ``helioRange, topoRange``;
-* Data Preview 0.3 (``dp03_10yr.yaml``): ``mag, magErr`` instead of fluxes.
+* Data Preview 0.3 (``dp03_10yr.yaml``): ``mag, magErr`` instead of fluxes;
+* for the spin-aware sHG1G2 model, DiaSource's ``ra, dec`` (deg), the direction of the
+  target at each detection.
 
 Fluxes become AB magnitudes, ``m = -2.5 log10(f / nJy) + 31.4``, with error
 ``2.5 / ln 10 * df / f``. A flux that is not positive has no magnitude: it is named
@@ -44,6 +46,7 @@ from astropy.table import QTable
 
 from ._validate import as_numbers
 from .fit import fit_phase_curves
+from .spin import SHG1G2, fit_shg1g2
 
 __all__ = ["AB_ZEROPOINT_NJY", "DISTANCE_COLUMNS", "fit_rubin", "rubin_observations"]
 
@@ -68,7 +71,7 @@ def rubin_observations(table: Any, *, invalid: str = "raise") -> dict[str, Any]:
     table : astropy.table.Table, pandas.DataFrame or mapping of columns
         One row per detection, with ``ssObjectId``, ``band``, ``phaseAngle`` (deg),
         the distances (`DISTANCE_COLUMNS`, au) and ``psfFlux, psfFluxErr`` (nJy) or
-        ``mag, magErr``.
+        ``mag, magErr``; ``ra, dec`` (deg) are read when present.
     invalid : {"raise", "flag"}
         A flux that is not positive: raise naming it, or give NaN magnitudes (the fit
         then leaves the row out and flags the object with ``invalid="flag"``).
@@ -76,8 +79,9 @@ def rubin_observations(table: Any, *, invalid: str = "raise") -> dict[str, Any]:
     Returns
     -------
     dict
-        ``ids, band, phase, mag, mag_err, rh, delta`` (arrays; ``mag`` apparent), and
-        ``columns``: which of the table's columns were used.
+        ``ids, band, phase, mag, mag_err, rh, delta`` (arrays; ``mag`` apparent),
+        ``ra, dec`` (arrays, or None without those columns) and ``columns``: which of
+        the table's columns were used.
 
     Raises
     ------
@@ -116,6 +120,10 @@ def rubin_observations(table: Any, *, invalid: str = "raise") -> dict[str, Any]:
             mag_err = np.where(positive, 2.5 / np.log(10.0) * error / value, np.nan)
     else:
         mag, mag_err = value, error
+    direction = {
+        name: as_numbers(get(name, ""), name, column=True) if name in names else None
+        for name in ("ra", "dec")
+    }
     return {
         "ids": np.asarray(get("ssObjectId", "object id")),
         "band": np.asarray(get("band", "band name")).astype(str),
@@ -124,6 +132,7 @@ def rubin_observations(table: Any, *, invalid: str = "raise") -> dict[str, Any]:
         "mag_err": mag_err,
         "rh": as_numbers(get(rh_name, ""), rh_name, column=True),
         "delta": as_numbers(get(delta_name, ""), delta_name, column=True),
+        **direction,
         "columns": {"photometry": (flux_name, err_name), "distances": (rh_name, delta_name)},
     }
 
@@ -136,24 +145,31 @@ def fit_rubin(
     `rubin_observations` reads the columns; `sbpy_phasefit.fit_phase_curves` reduces
     the magnitudes to 1 au and fits each (object, band), or with
     ``shared_shape=True`` one shape per object with an H per band.
-    `sbpy_phasefit.to_ssobject` renames an HG12 result to SSObject's columns.
+    `sbpy_phasefit.to_ssobject` renames an HG12 result to SSObject's columns. With
+    ``model="SHG1G2"``, `sbpy_phasefit.spin.fit_shg1g2` fits H, G1 and G2 per band and
+    one spin axis and oblateness per object, from DiaSource's ``ra`` and ``dec``.
 
     Parameters
     ----------
     table : astropy.table.Table, pandas.DataFrame or mapping of columns
         As in `rubin_observations`.
     model : str
-        The phase function (default HG12, as Rubin's SSObject).
+        The phase function (default HG12, as Rubin's SSObject), or ``"SHG1G2"``.
     invalid : {"raise", "flag"}
         As in `fit_phase_curves` (and for fluxes that are not positive).
     **options
         Further keywords of `fit_phase_curves` (``shared_shape``, ``error_floor``,
-        ``loss``, ``clip``, ``fixed``, ...).
+        ``loss``, ``clip``, ``fixed``, ...), or of `fit_shg1g2` for sHG1G2.
 
     Returns
     -------
     astropy.table.QTable
-        One row per (object, band), or per object with ``shared_shape=True``.
+        One row per (object, band), or per object with ``shared_shape=True`` or sHG1G2.
+
+    Raises
+    ------
+    KeyError
+        If a needed column is missing (for sHG1G2 also ``ra`` and ``dec``).
 
     Examples
     --------
@@ -171,18 +187,22 @@ def fit_rubin(
     ([7], ['r'], True)
     """
     obs = rubin_observations(table, invalid=invalid)
-    result = fit_phase_curves(
-        obs["phase"] * u.deg,
-        obs["mag"] * u.mag,
-        obs["ids"],
-        obs["mag_err"] * u.mag,
-        rh=obs["rh"] * u.au,
-        delta=obs["delta"] * u.au,
-        bands=obs["band"],
-        model=model,
-        invalid=invalid,
-        **options,
-    )
+    columns = (obs["phase"] * u.deg, obs["mag"] * u.mag, obs["ids"], obs["mag_err"] * u.mag)
+    common = {"rh": obs["rh"] * u.au, "delta": obs["delta"] * u.au, "bands": obs["band"]}
+    if model == SHG1G2.name:
+        missing = [name for name in ("ra", "dec") if obs[name] is None]
+        if missing:
+            raise KeyError(
+                f"sHG1G2 needs the target's direction: no column {' or '.join(map(repr, missing))}"
+                " (DiaSource's ra and dec, deg) in the table"
+            )
+        result = fit_shg1g2(
+            *columns, ra=obs["ra"] * u.deg, dec=obs["dec"] * u.deg, invalid=invalid,
+            **common, **options,
+        )  # fmt: skip
+        obs["columns"]["direction"] = ("ra", "dec")
+    else:
+        result = fit_phase_curves(*columns, model=model, invalid=invalid, **common, **options)
     result.meta["rubin_columns"] = {k: list(v) for k, v in obs["columns"].items()}
     return result
 
