@@ -68,6 +68,65 @@ def table() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
+def classifier():
+    """The shipped default model, loaded once (a test module may override it)."""
+    from tvs_classifier import load_classifier
+
+    return load_classifier()
+
+
+def _sky_stars(simulation_seed: int, position_seed: int):
+    """Twelve simulated stars of four kinds (two years) at random positions.
+
+    Returns the light curves, a table of ``object_id, period, ra, dec`` in which the
+    first star has no period (to be searched), and the id of the second star, which a
+    catalog made by `_write_hats` holds without a light curve.
+    """
+    from tvs_classifier import simulate
+
+    light_curves, labels = simulate(
+        12, ["RRab", "EC", "Mira", "DSCT"], seed=simulation_seed, years=2
+    )
+    rng = np.random.default_rng(position_seed)
+    n = len(labels)
+    base = labels[["object_id", "period"]].assign(
+        ra=rng.uniform(0, 360, n), dec=np.degrees(np.arcsin(rng.uniform(-0.9, 0.2, n)))
+    )
+    base.loc[0, "period"] = np.nan  # searched
+    return light_curves, base, int(labels["object_id"].iloc[1])
+
+
+def _write_hats(
+    table: pd.DataFrame, base: pd.DataFrame, empty: int, folder, partition_rows: int
+) -> str:
+    """The stars as a HATS catalog (a collection with a margin), ``empty`` with no light curve."""
+    import lsdb
+    import nested_pandas as npd
+
+    sources = table[table["object_id"] != empty].set_index("object_id")
+    frame = npd.NestedFrame(base.set_index(base["object_id"].to_numpy())).join_nested(
+        sources, "lc"
+    )
+    catalog = lsdb.from_dataframe(
+        frame, ra_column="ra", dec_column="dec", partition_rows=partition_rows
+    )
+    catalog.write_catalog(folder, catalog_name="stars", progress_bar=False)
+    return str(folder)
+
+
+@pytest.fixture(scope="session")
+def sky_stars():
+    """The factory of simulated stars with positions, for catalogs (`_sky_stars`)."""
+    return _sky_stars
+
+
+@pytest.fixture(scope="session")
+def write_hats():
+    """The writer of such stars as a HATS catalog (`_write_hats`; needs lsdb)."""
+    return _write_hats
+
+
+@pytest.fixture(scope="session")
 def tap_server_type() -> type:
     """`TapServer` of ``tests/tap_server.py``: a TAP service on 127.0.0.1 for the tests.
 

@@ -7,7 +7,7 @@ import pytest
 lsdb = pytest.importorskip("lsdb")
 npd = pytest.importorskip("nested_pandas")
 
-from tvs_classifier import classify, classify_catalog, load_classifier, simulate  # noqa: E402
+from tvs_classifier import classify, classify_catalog, load_classifier  # noqa: E402
 from tvs_classifier.classifier.catalog import NO_LIGHT_CURVE, dask_client, output_meta  # noqa: E402
 from tvs_classifier.cli import main  # noqa: E402
 from tvs_classifier.io.readers import is_hats_catalog  # noqa: E402
@@ -19,25 +19,12 @@ PROBABILITY_TOLERANCE = 1e-3
 
 
 @pytest.fixture(scope="module")
-def hats_catalog(tmp_path_factory):
+def hats_catalog(tmp_path_factory, sky_stars, write_hats):
     """A HATS catalog of 12 simulated stars in several partitions, one with no light
     curve and one without a period, and the stars themselves."""
-    light_curves, labels = simulate(12, ["RRab", "EC", "Mira", "DSCT"], seed=1, years=2)
-    rng = np.random.default_rng(0)
-    n = len(labels)
-    base = labels[["object_id", "period"]].assign(
-        ra=rng.uniform(0, 360, n), dec=np.degrees(np.arcsin(rng.uniform(-0.9, 0.2, n)))
-    )
-    base.loc[0, "period"] = np.nan  # searched
-    table = light_curves.table
-    empty = int(labels["object_id"].iloc[1])
-    sources = table[table["object_id"] != empty].set_index("object_id")
-    frame = npd.NestedFrame(base.set_index(base["object_id"].to_numpy())).join_nested(
-        sources, "lc"
-    )
-    catalog = lsdb.from_dataframe(frame, ra_column="ra", dec_column="dec", partition_rows=12)
+    light_curves, base, empty = sky_stars(simulation_seed=1, position_seed=0)
     folder = tmp_path_factory.mktemp("hats") / "stars"
-    catalog.write_catalog(folder, catalog_name="stars")
+    write_hats(light_curves.table, base, empty, folder, partition_rows=12)
     return folder, light_curves, base, empty
 
 

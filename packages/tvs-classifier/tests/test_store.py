@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from astropy.table import Table
 
-from tvs_classifier import classify, load_classifier, simulate
+from tvs_classifier import classify, simulate
 from tvs_classifier.cli import main
 from tvs_classifier.store import ClassificationStore, StoreError, light_curve_digests, update
 from tvs_classifier.store.schema import SCHEMA_VERSION
@@ -16,11 +16,6 @@ from tvs_classifier.store.schema import SCHEMA_VERSION
 #: Probabilities of the store and of classify() agree to this: the network runs on
 #: batches of other sizes, and float32 sums depend on the batch.
 PROBABILITY_TOLERANCE = 1e-3
-
-
-@pytest.fixture(scope="module")
-def classifier():
-    return load_classifier()
 
 
 @pytest.fixture(scope="module")

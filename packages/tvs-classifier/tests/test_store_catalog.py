@@ -11,7 +11,6 @@ import pytest
 lsdb = pytest.importorskip("lsdb")
 npd = pytest.importorskip("nested_pandas")
 
-from tvs_classifier import load_classifier, simulate  # noqa: E402
 from tvs_classifier.classifier.catalog import NO_LIGHT_CURVE  # noqa: E402
 from tvs_classifier.cli import main  # noqa: E402
 from tvs_classifier.lightcurves import LightCurveError  # noqa: E402
@@ -24,41 +23,18 @@ PROBABILITY_TOLERANCE = 1e-3
 
 
 @pytest.fixture(scope="module")
-def classifier():
-    return load_classifier()
-
-
-@pytest.fixture(scope="module")
-def stars():
+def stars(sky_stars):
     """Twelve simulated stars (one without a period, one with no light curve) as a long
     table and as the rows of a catalog."""
-    light_curves, labels = simulate(12, ["RRab", "EC", "Mira", "DSCT"], seed=4, years=2)
-    rng = np.random.default_rng(2)
-    n = len(labels)
-    base = labels[["object_id", "period"]].assign(
-        ra=rng.uniform(0, 360, n), dec=np.degrees(np.arcsin(rng.uniform(-0.9, 0.2, n)))
-    )
-    base.loc[0, "period"] = np.nan  # searched
-    empty = int(labels["object_id"].iloc[1])
+    light_curves, base, empty = sky_stars(simulation_seed=4, position_seed=2)
     table = light_curves.table[light_curves.table["object_id"] != empty]
     return table, base, empty
 
 
-def write_catalog(table: pd.DataFrame, base: pd.DataFrame, folder) -> str:
-    """The stars as a HATS catalog of several partitions (a collection with a margin)."""
-    sources = table.set_index("object_id")
-    frame = npd.NestedFrame(base.set_index(base["object_id"].to_numpy())).join_nested(
-        sources, "lc"
-    )
-    catalog = lsdb.from_dataframe(frame, ra_column="ra", dec_column="dec", partition_rows=3)
-    catalog.write_catalog(folder, catalog_name="stars", progress_bar=False)
-    return str(folder)
-
-
 @pytest.fixture
-def catalog(stars, tmp_path):
-    table, base, _ = stars
-    return write_catalog(table, base, tmp_path / "stars")
+def catalog(stars, write_hats, tmp_path):
+    table, base, empty = stars
+    return write_hats(table, base, empty, tmp_path / "stars", partition_rows=3)
 
 
 def rewrite_partition(path: str, object_id: int, change: float) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("panel")
 
-from tvs_classifier import load_classifier, simulate
+from tvs_classifier import simulate
 from tvs_classifier.lightcurves import LightCurveError
 from tvs_classifier.store import ClassificationStore, update
 from tvs_classifier.ui import Dashboard, Results, dashboard
@@ -18,11 +18,6 @@ from tvs_classifier.ui.uploads import (
     classify_upload,
     parse_upload,
 )
-
-
-@pytest.fixture(scope="module")
-def classifier():
-    return load_classifier()
 
 
 @pytest.fixture(scope="module")
