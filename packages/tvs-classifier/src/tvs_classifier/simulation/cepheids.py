@@ -35,10 +35,14 @@ are interpolated linearly in inverse wavelength between B, V and I; u takes the 
 and z, y the I shape. Each band is then scaled to its amplitude: the B, V, I amplitudes
 interpolated in inverse wavelength, extrapolated linearly to u (from B and V) and to z,
 y (from V and I), so that u varies more than B and z, y less than I, as in real
-Cepheids. No OGLE-III table of classical Cepheids is bundled:
-periods are drawn log-normally, log10 P ~ N(0.52, 0.22) truncated to 1.5-40 d, an
-approximation of the distribution of the 1848 LMC fundamental-mode Cepheids of
-Soszyński et al. (2008, AcA 58, 163; peak near 3.3 d).
+Cepheids. No OGLE-III table of classical Cepheids is bundled. Half of the periods are
+drawn log-normally, log10 P ~ N(0.52, 0.22) truncated to 1.5-40 d, an approximation of
+the distribution of the 1848 LMC fundamental-mode Cepheids of Soszyński et al. (2008,
+AcA 58, 163; peak near 3.3 d); the other half log-uniformly over 1.5-85 d (to the end
+of the templates' range). The LMC's distribution alone holds almost no stars above
+20 d, while the Milky Way's Cepheids, those ZTF or LSST see in the disk, reach 50 d
+and more: a network that never saw a long-period Cepheid calls it a semiregular
+variable.
 
 **Classical first-overtone Cepheids** (``CEP_1O``) have near-sinusoidal light curves: a
 two-harmonic cosine series with R21 uniform in 0.1-0.2 and phi21 uniform in 4.2-5.0 rad,
@@ -99,6 +103,7 @@ _YOACHIM_SPLIT = 10.0  # short templates below, long templates above (days)
 _BVI_WAVELENGTH = [JOHNSON_COUSINS_WAVELENGTH[band] for band in "BVI"]
 _RVTAU_ALTERNATION = (0.1, 0.4)
 _CEP_F_LOGP = (0.52, 0.22, 1.5, 40.0)  # mean, sd, min P, max P
+_CEP_F_LONG = (0.5, 1.5, 85.0)  # share drawn log-uniformly, over min P to max P
 _CEP_1O_LOGP = (0.25, 0.17, 0.25, 6.0)
 _CEP_1O_SHAPE = {"R21": (0.1, 0.2), "phi21": (4.2, 5.0), "amp_I": (0.1, 0.35)}
 _PERIOD_RATIO_1O_F = 0.72
@@ -241,7 +246,12 @@ def _classical_colors(fundamental_period: np.ndarray, rng: np.random.Generator) 
 
 def _draw_cep_f(n: int, rng: np.random.Generator) -> SimulatedStars:
     """``n`` classical fundamental-mode Cepheids from the Yoachim et al. templates."""
-    period = _log_normal_periods(n, rng, _CEP_F_LOGP)
+    share, low, high = _CEP_F_LONG
+    n_long = int(rng.binomial(n, share))
+    long_periods = 10.0 ** rng.uniform(np.log10(low), np.log10(high), size=n_long)
+    period = rng.permutation(
+        np.concatenate([_log_normal_periods(n - n_long, rng, _CEP_F_LOGP), long_periods])
+    )
     cos, sin = _lsst_from_bvi(*yoachim_coefficients(period, rng))
     mode = Mode(period=period, cos=cos, sin=sin)
     return pulsating_stars(period, _classical_colors(period, rng), [mode], rng)
@@ -288,7 +298,8 @@ MODELS: dict[str, StarModel] = {
     "CEP_F": StarModel(
         "CEP",
         _draw_cep_f,
-        "Yoachim et al. (2009) BVI PCA templates, log-normal LMC-like periods 1.5-40 d",
+        "Yoachim et al. (2009) BVI PCA templates; periods half LMC-like (log-normal, "
+        "1.5-40 d), half log-uniform over 1.5-85 d",
     ),
     "CEP_1O": StarModel(
         "CEP",
