@@ -41,8 +41,7 @@ the distribution of the 1848 LMC fundamental-mode Cepheids of Soszyński et al. 
 AcA 58, 163; peak near 3.3 d); the other half log-uniformly over 1.5-85 d (to the end
 of the templates' range). The LMC's distribution alone holds almost no stars above
 20 d, while the Milky Way's Cepheids, those ZTF or LSST see in the disk, reach 50 d
-and more: a network that never saw a long-period Cepheid calls it a semiregular
-variable.
+and more.
 
 **Classical first-overtone Cepheids** (``CEP_1O``) have near-sinusoidal light curves: a
 two-harmonic cosine series with R21 uniform in 0.1-0.2 and phi21 uniform in 4.2-5.0 rad,
