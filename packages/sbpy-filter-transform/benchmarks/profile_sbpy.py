@@ -61,12 +61,8 @@ def _columns(rows: int, seed: int = 1) -> dict[str, np.ndarray]:
     }
 
 
-def _sample(rows: int, limit: int) -> int:
-    return min(rows, limit)
-
-
 def _hg12_rows(rows):
-    c = _columns(_sample(rows, 2000))
+    c = _columns(min(rows, 2000))
     n = c["H"].size
 
     def run():
@@ -76,7 +72,7 @@ def _hg12_rows(rows):
 
 
 def _from_obs(rows):
-    n_obj = _sample(rows // POINTS_PER_OBJECT, 40)
+    n_obj = min(rows // POINTS_PER_OBJECT, 40)
     c = _columns(n_obj * POINTS_PER_OBJECT)
     mag = HG1G2.evaluate(c["alpha"], 15.0, 0.4, 0.2)
     tables = [
@@ -97,7 +93,7 @@ def _from_obs(rows):
 
 
 def _reddened_colors(rows):
-    n = _sample(rows, 20)
+    n = min(rows, 20)
     slopes = np.linspace(-5.0, 20.0, n)
     bands = (bandpass("SDSS g"), bandpass("SDSS r"))
 

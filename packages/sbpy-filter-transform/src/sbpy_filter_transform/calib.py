@@ -42,6 +42,7 @@ import synphot
 from sbpy import units as sbu
 from sbpy.calib import Sun as _SbpySun
 from sbpy.calib import solar_spectrum
+from sbpy.spectroscopy import SpectralGradient
 from sbpy.spectroscopy.sources import Reddening
 from synphot import units as syn_units
 from synphot.utils import validate_totalflux
@@ -389,6 +390,4 @@ def _band_name(band) -> str:
 
 def _slope(d: float, wave0: u.Quantity):
     """The slope whose reddening is ``1 + d`` at ``2 wave0``."""
-    from sbpy.spectroscopy import SpectralGradient
-
     return SpectralGradient(d / wave0, wave0=wave0)

@@ -145,14 +145,10 @@ class HG12(_sbpy.HG12):
 
     @classmethod
     def fit_deriv(cls, ph, h, g12):
-        g1, g2 = cls._G12_to_G1(g12), cls._G12_to_G2(g12)
-        phi = _basis(_SPLINE_BASIS, ph)
-        phi1, phi2, phi3 = phi[..., 0], phi[..., 1], phi[..., 2]
-        dom = g1 * phi1 + g2 * phi2 + (1 - g1 - g2) * phi3
+        # The chain rule through HG1G2's derivatives in G1 and G2.
+        ddh, ddg1, ddg2 = HG1G2.fit_deriv(ph, h, cls._G12_to_G1(g12), cls._G12_to_G2(g12))
         p1, p2 = cls._g12_derivatives(g12)
-        ddh = np.ones_like(phi1) if np.ndim(ph) else 1.0
-        ddg = 1.085736205 * ((phi3 - phi1) * p1 + (phi3 - phi2) * p2) / dom
-        return [ddh, ddg]
+        return [ddh, ddg1 * p1 + ddg2 * p2]
 
 
 class HG12_Pen16(HG12, _sbpy.HG12_Pen16):
