@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tvs_classifier.bands import LSST_BANDS
 from tvs_classifier.classifier.classify import classify
 from tvs_classifier.classifier.trained import TrainedClassifier
 from tvs_classifier.features import compute_features
@@ -16,6 +17,7 @@ from tvs_classifier.simulation.noise import (
     LSST_M5,
     OUTLIER_FRACTION_RANGE,
     OUTLIER_OFFSET_RANGE,
+    PASSBAND_OFFSET_RANGE,
     add_outliers,
     draw_depth_offset,
     magnitude_error,
@@ -312,6 +314,38 @@ def test_simulated_outliers_and_depths_change_nothing_else():
     step = np.abs(only.table["mag"] - base_lcs.table["mag"]).to_numpy()[moved]
     assert step.min() >= OUTLIER_OFFSET_RANGE[0]
     assert step.max() <= OUTLIER_OFFSET_RANGE[1]
+
+
+def test_passband_offsets_move_only_the_mean_magnitudes():
+    base_lcs, base = simulate(40, ["RRab", "ED", "constant"], seed=9, years=2)
+    lcs, labels = simulate(
+        40,
+        ["RRab", "ED", "constant"],
+        seed=9,
+        years=2,
+        passband_offset_range=PASSBAND_OFFSET_RANGE,
+    )
+    offsets = labels[[f"passband_offset_{band}" for band in LSST_BANDS]].to_numpy()
+    low, high = PASSBAND_OFFSET_RANGE
+    assert offsets.min() >= low
+    assert offsets.max() <= high
+    assert offsets.std() > 0.1  # drawn per light curve and band, not one constant
+    means = [f"mean_{band}" for band in LSST_BANDS]
+    np.testing.assert_allclose(labels[means].to_numpy(), base[means].to_numpy() + offsets)
+    offset_columns = [f"passband_offset_{band}" for band in LSST_BANDS]
+    pd.testing.assert_frame_equal(
+        labels.drop(columns=means + offset_columns), base.drop(columns=means)
+    )
+    for column in ("object_id", "mjd", "band"):
+        pd.testing.assert_series_equal(lcs.table[column], base_lcs.table[column])
+    # Every point moves by its light curve's offset in its band, up to the noise.
+    table = lcs.table
+    band_index = table["band"].map(LSST_BANDS.index).to_numpy()
+    expected = offsets[table["object_id"].to_numpy(), band_index]
+    step = (table["mag"] - base_lcs.table["mag"]).to_numpy()
+    assert np.median(np.abs(step - expected)) < 0.01
+    with pytest.raises(ValueError, match="offset_range"):
+        simulate(3, ["RRab"], seed=1, years=1, passband_offset_range=(0.3, -0.3))
 
 
 def test_bad_simulation_ranges_raise():

@@ -31,12 +31,16 @@ How a light curve is made:
   depth shallower (`tvs_classifier.simulation.noise.draw_depth_offset`; label
   ``depth_offset``), ``outlier_fraction_range`` moves a few per cent of its points by
   0.3-5 mag (`tvs_classifier.simulation.noise.add_outliers`; labels
-  ``outlier_fraction``, the fraction drawn, and ``n_outliers``, the points moved).
+  ``outlier_fraction``, the fraction drawn, and ``n_outliers``, the points moved),
+  ``passband_offset_range`` shifts its mean magnitude in each band as another
+  survey's passbands would (`tvs_classifier.simulation.noise.draw_passband_offsets`;
+  labels ``passband_offset_<band>``).
 
 Everything is drawn from one `numpy.random.Generator`, so a seed gives the same data.
-The color excesses, depth offsets and outliers come from generators spawned from it,
-which leaves its stream unchanged: with and without reddening, shallower depths or
-outliers, a seed gives the same stars, times and noise draws.
+The color excesses, depth offsets, outliers and passband offsets come from generators
+spawned from it, which leaves its stream unchanged: with and without reddening,
+shallower depths, outliers or passband offsets, a seed gives the same stars, times and
+noise draws.
 
 Examples
 --------
@@ -61,7 +65,14 @@ from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD, n_visits, visit_times
 from .colors import lsst_colors
 from .extinction import EBV_RANGE, draw_ebv, redden
-from .noise import LSST_M5, OUTLIER_OFFSET_RANGE, add_noise, add_outliers, draw_depth_offset
+from .noise import (
+    LSST_M5,
+    OUTLIER_OFFSET_RANGE,
+    add_noise,
+    add_outliers,
+    draw_depth_offset,
+    draw_passband_offsets,
+)
 
 __all__ = ["CLASSES", "MODELS", "R_MAG_RANGE", "simulate"]
 
@@ -148,6 +159,7 @@ def simulate(
     depth_offset_range: tuple[float, float] | None = None,
     outlier_fraction_range: tuple[float, float] | None = None,
     outlier_offset_range: tuple[float, float] = OUTLIER_OFFSET_RANGE,
+    passband_offset_range: tuple[float, float] | None = None,
     visits: Mapping[str, int] | None = None,
 ) -> tuple[LightCurves, pd.DataFrame]:
     """Simulate ``n`` labelled LSST light curves.
@@ -180,6 +192,12 @@ def simulate(
         ``outlier_offset_range``. None (default): no outliers.
     outlier_offset_range : tuple of float
         Range of the outliers' absolute offsets (mag, log-uniform, random sign).
+    passband_offset_range : tuple of float, optional
+        Shift each light curve's mean magnitude in every band by its own offset,
+        uniform over this range (mag; e.g.
+        `tvs_classifier.simulation.noise.PASSBAND_OFFSET_RANGE`, -0.3 to 0.3), as
+        another survey's passbands mapped onto LSST's would. None (default): LSST's
+        passbands.
     visits : mapping of str to int, optional
         Ten-year numbers of visits per band (`tvs_classifier.simulation.cadence.n_visits`
         scales them to ``years``); default LSST's
@@ -196,7 +214,8 @@ def simulate(
         time) and ``amp_<band>`` (peak-to-peak amplitude without noise) for every band,
         ``ebv`` (color excess E(B-V) of the reddening), ``depth_offset`` (mag) if
         ``depth_offset_range`` is given, ``outlier_fraction`` and ``n_outliers`` if
-        ``outlier_fraction_range`` is given, then the further columns of the
+        ``outlier_fraction_range`` is given, ``passband_offset_<band>`` (mag, included
+        in ``mean_<band>``) if ``passband_offset_range`` is given, then the further columns of the
         subclasses' models (e.g. ``epoch_max`` and ``sesar_id`` of RRab stars; empty for
         the other subclasses).
 
@@ -240,10 +259,11 @@ def simulate(
         raise ValueError(f"a survey of {years} years has no visits; use years >= 0.1")
     rng = np.random.default_rng(seed)
     ebv = _draw_reddening(n, rng, ebv_range)
-    # Spawned after the reddening's generator, and only when used, so that neither
-    # changes the draws of a simulation without them.
-    if depth_offset_range is not None or outlier_fraction_range is not None:
-        depth_rng, outlier_rng = rng.spawn(2)
+    # Spawned after the reddening's generator, and only when used, so that none of
+    # them changes the draws of a simulation without them.
+    imperfections = (depth_offset_range, outlier_fraction_range, passband_offset_range)
+    if any(option is not None for option in imperfections):
+        depth_rng, outlier_rng, passband_rng = rng.spawn(3)
     subclass = rng.permutation(np.resize(np.array(classes, dtype=object), n))
     n_bands = len(LSST_BANDS)
     period = np.full(n, np.nan)
@@ -261,6 +281,11 @@ def simulate(
         extra_labels.append(pd.DataFrame(dict(stars.labels), index=members))
     colors = redden(colors - colors[:, [LSST_BANDS.index("r")]], ebv)
     mean = colors + rng.uniform(low, high, size=(n, 1))
+    if passband_offset_range is not None:
+        passband_offset = draw_passband_offsets(
+            n, n_bands, passband_rng, offset_range=passband_offset_range
+        )
+        mean = mean + passband_offset
 
     schedule = pd.concat(
         [
@@ -327,6 +352,9 @@ def simulate(
     if outlier_fraction_range is not None:
         labels["outlier_fraction"] = outlier_fraction
         labels["n_outliers"] = np.bincount(obj[is_outlier], minlength=n)
+    if passband_offset_range is not None:
+        for b, band_name in enumerate(LSST_BANDS):
+            labels[f"passband_offset_{band_name}"] = passband_offset[:, b]
     extra = (
         pd.concat(extra_labels).sort_index() if extra_labels else pd.DataFrame(index=labels.index)
     )

@@ -22,7 +22,12 @@ survive, and that the simulation can add (both off by default):
   (fraction uniform over `OUTLIER_FRACTION_RANGE` per light curve) by a heavy-tailed
   offset of 0.3-5 mag (`OUTLIER_OFFSET_RANGE`, log-uniform) of random sign, leaving
   their error bars ordinary: cosmic rays, satellite trails, bad image subtraction,
-  blends and cross-identification errors look like this in catalogue photometry.
+  blends and cross-identification errors look like this in catalogue photometry;
+* **other passbands**: `draw_passband_offsets` shifts a light curve's mean magnitude
+  in each band by its own offset, uniform over `PASSBAND_OFFSET_RANGE`, as another
+  survey's bands mapped onto LSST's (``band_map``) give the same star other colors:
+  the broad blue and red bands of the 1990s microlensing surveys, for example, make
+  RR Lyrae 0.3-0.4 mag redder in blue - red than in LSST g - r.
 
 Examples
 --------
@@ -45,10 +50,12 @@ __all__ = [
     "LSST_M5",
     "OUTLIER_FRACTION_RANGE",
     "OUTLIER_OFFSET_RANGE",
+    "PASSBAND_OFFSET_RANGE",
     "SIGMA_SYS",
     "add_noise",
     "add_outliers",
     "draw_depth_offset",
+    "draw_passband_offsets",
     "magnitude_error",
 ]
 
@@ -203,6 +210,11 @@ OUTLIER_OFFSET_RANGE: tuple[float, float] = (0.3, 5.0)
 DEPTH_OFFSET_RANGE: tuple[float, float] = (0.0, 5.0)
 
 
+#: Range of the offset (mag) that `draw_passband_offsets` gives each band's mean
+#: magnitude: colors between two bands move by up to twice as much.
+PASSBAND_OFFSET_RANGE: tuple[float, float] = (-0.3, 0.3)
+
+
 def _check_range(values: tuple[float, float], name: str, low: float, high: float) -> tuple:
     """``values`` as two floats with ``low <= values[0] <= values[1] <= high``, else raise."""
     try:
@@ -349,3 +361,51 @@ def draw_depth_offset(
     upper = np.clip(LSST_M5["r"] - mean_r, 0.0, high)
     lower = np.minimum(low, upper)
     return np.random.default_rng(rng).uniform(lower, upper)
+
+
+def draw_passband_offsets(
+    n: int,
+    n_bands: int,
+    rng: np.random.Generator | int | None = None,
+    offset_range: tuple[float, float] = PASSBAND_OFFSET_RANGE,
+) -> np.ndarray:
+    """Offsets of each light curve's mean magnitude per band, for other surveys' passbands.
+
+    A survey whose bands differ from LSST's measures the same star with other mean
+    magnitudes, by amounts that depend on the band and on the star's spectrum; mapped
+    onto LSST's bands, its colors are off by a few tenths of a magnitude. Each light
+    curve and band gets an offset uniform over ``offset_range``, independently, so that
+    a network trained on them learns not to rely on a color to that precision.
+
+    Parameters
+    ----------
+    n : int
+        Number of light curves.
+    n_bands : int
+        Number of bands.
+    rng : numpy.random.Generator or int, optional
+        Random generator or seed.
+    offset_range : tuple of float
+        Range of the offsets (mag), ``-2 <= low <= high <= 2``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Offsets of shape ``(n, n_bands)`` (mag), to add to the mean magnitudes.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``offset_range``.
+
+    Examples
+    --------
+    >>> offsets = draw_passband_offsets(1000, 6, rng=4)
+    >>> offsets.shape, bool(np.abs(offsets).max() <= 0.3)
+    ((1000, 6), True)
+    >>> color = offsets[:, 1] - offsets[:, 2]  # g - r moves by up to 0.6 mag
+    >>> bool(0.5 < np.abs(color).max() <= 0.6)
+    True
+    """
+    low, high = _check_range(offset_range, "offset_range", -2.0, 2.0)
+    return np.random.default_rng(rng).uniform(low, high, size=(n, n_bands))
