@@ -12,7 +12,10 @@ Half of the light curves of every survey length are LSST's; the other half are m
 another, older or noisier survey would see them (``--imperfect``): a single-visit depth
 brighter than LSST's by 0-5 mag (errors of 0.1-0.2 mag at 19 mag at the shallow end),
 0-5 % of the points moved by 0.3-5 mag with ordinary error bars
-(`tvs_classifier.simulation.noise`), and other numbers of visits: that half is made in
+(`tvs_classifier.simulation.noise`), the mean magnitude of every band shifted by its
+own offset of up to 0.3 mag (`PASSBAND_OFFSET_RANGE`: another survey's passbands
+mapped onto LSST's give the same star other colors), and other numbers of visits:
+that half is made in
 `OTHER_CADENCES` parts, each with LSST's numbers of visits per band times factors drawn
 log-uniformly over `VISITS_FACTOR`, one per band (so 2.5 years may give 10 or 130
 points in g, independently of r). Training hides the colors of a random
@@ -27,10 +30,10 @@ repository root with tvs-classifier installed::
     python tools/tvs_train_default_model.py [--output FOLDER] [--per-subclass N]
 
 Keras runs on its configured backend (``KERAS_BACKEND``) and on a GPU where that
-backend sees one; the model card records the backend and versions. The shipped model
-was made with JAX on one NVIDIA H200 GPU with 16 CPU cores (128 s in all); with
-TensorFlow on 2 CPU cores the same command takes 11 minutes. The two give models
-of the same recipe, not the same weights: the backends' arithmetic differs.
+backend sees one; the model card records the backend, versions, machine and wall time
+(``recipe``). With TensorFlow on 2 CPU cores the default recipe takes about an hour
+(the shipped model tvs-cnn-8f8c4c303564: 62 min); on a GPU, minutes. Backends give
+models of the same recipe, not the same weights: their arithmetic differs.
 """
 
 from __future__ import annotations
@@ -50,7 +53,11 @@ from tvs_classifier.lightcurves import LightCurves
 from tvs_classifier.simulation import CLASSES, simulate
 from tvs_classifier.simulation.augment import BAND_SUBSETS, drop_bands
 from tvs_classifier.simulation.cadence import LSST_WFD_VISITS
-from tvs_classifier.simulation.noise import DEPTH_OFFSET_RANGE, OUTLIER_FRACTION_RANGE
+from tvs_classifier.simulation.noise import (
+    DEPTH_OFFSET_RANGE,
+    OUTLIER_FRACTION_RANGE,
+    PASSBAND_OFFSET_RANGE,
+)
 
 OUTPUT = Path(__file__).parents[1] / "packages/tvs-classifier/src/tvs_classifier/data/model"
 PER_SUBCLASS = 1500
@@ -87,6 +94,7 @@ def _simulate_survey(job: tuple[int, int, int, int | None]) -> tuple[pd.DataFram
         options = {
             "depth_offset_range": DEPTH_OFFSET_RANGE,
             "outlier_fraction_range": OUTLIER_FRACTION_RANGE,
+            "passband_offset_range": PASSBAND_OFFSET_RANGE,
             "visits": other_visits(years, part, seed),
         }
     shift = 0 if part is None else 10 * (part + 1)
@@ -175,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
             f"log-uniform stand-in periods over {STAND_IN_PERIODS[0]}-{STAND_IN_PERIODS[1]:g} "
             f"d; {args.imperfect:.0%} of them with a depth shallower by "
             f"{DEPTH_OFFSET_RANGE[0]:g}-{DEPTH_OFFSET_RANGE[1]:g} mag, "
-            f"{OUTLIER_FRACTION_RANGE[0]:.0%}-{OUTLIER_FRACTION_RANGE[1]:.0%} outliers and "
+            f"{OUTLIER_FRACTION_RANGE[0]:.0%}-{OUTLIER_FRACTION_RANGE[1]:.0%} outliers, "
+            f"passband offsets of {PASSBAND_OFFSET_RANGE[0]:g} to "
+            f"{PASSBAND_OFFSET_RANGE[1]:g} mag per band and "
             f"LSST's visits per band times {VISITS_FACTOR[0]:g}-{VISITS_FACTOR[1]:g} "
             f"(log-uniform, per band, {OTHER_CADENCES} cadences per survey length); "
             f"colors hidden for {args.color_dropout:.0%} of the objects; "

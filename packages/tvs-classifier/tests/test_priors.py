@@ -18,6 +18,7 @@ from tvs_classifier.classifier.priors import (
 from tvs_classifier.classifier.trained import TrainedClassifier
 from tvs_classifier.cli import main
 from tvs_classifier.datasets import load_alerce_ztf_sample
+from tvs_classifier.simulation import CLASSES
 
 CLASS_OF = {"RRab": "RRL", "RRc": "RRL", "ED": "ECL", "constant": "constant"}
 
@@ -87,10 +88,10 @@ def test_bad_priors_are_named(small, priors, message):
         resolve_priors(priors, small)
 
 
-def test_presets_name_only_subclasses_of_the_default_model_and_cite_a_source():
+def test_presets_name_only_subclasses_of_the_simulator_and_cite_a_source():
     default = load_classifier()
     for name, counts in PRESETS.items():
-        assert set(counts) <= set(default.subclasses), name
+        assert set(counts) <= set(CLASSES), name
         assert PRESET_SOURCES[name]
         assert resolve_priors(name, default).sum() == pytest.approx(1.0)
 

@@ -36,6 +36,8 @@ MAIN = {
     "RRd": "RRL",
     "CEP_F": "CEP",
     "CEP_1O": "CEP",
+    "CEP_F1O": "CEP",
+    "CEP_1O2O": "CEP",
     "T2CEP_BLHer": "T2CEP",
     "T2CEP_WVir": "T2CEP",
     "T2CEP_RVTau": "T2CEP",
@@ -50,6 +52,8 @@ PERIODS = {
     "RRd": (0.25, 0.45),
     "CEP_F": (1.5, 85.0),
     "CEP_1O": (0.25, 6.0),
+    "CEP_F1O": (0.7, 2.5),
+    "CEP_1O2O": (0.55, 0.95),
     "T2CEP_BLHer": (1.0, 4.0),
     "T2CEP_WVir": (4.0, 20.0),
     "T2CEP_RVTau": (20.0, 70.0),
@@ -266,6 +270,37 @@ def test_classical_cepheid_amplitude_ratios_follow_yoachim(drawn):
     assert np.mean(stars.period > 40.0) == pytest.approx(beyond, abs=0.04)
     assert np.mean(stars.period < 10.0) > 0.6
     assert np.median(drawn["CEP_1O"].period) < np.median(stars.period)
+
+
+@pytest.mark.parametrize(
+    ("name", "ratio"), [("CEP_F1O", (0.71, 0.73)), ("CEP_1O2O", (0.800, 0.807))]
+)
+def test_double_mode_cepheids_are_two_modes_at_the_published_ratio(drawn, name, ratio):
+    stars = drawn[name]
+    short = stars.labels["period_short"]
+    assert np.all(short / stars.period >= ratio[0])
+    assert np.all(short / stars.period <= ratio[1])
+    # Each curve is exactly two Fourier series, one at each period; each mode's
+    # peak-to-peak amplitude is 0.05-0.2 mag in I, times the templates' i / I ratio.
+    time = np.linspace(0.0, 300.0, 3000)
+    i_band = 3
+    for star in range(5):
+        curve = stars.variation(np.full(time.size, star), time, np.full(time.size, i_band))
+        columns = {}
+        for mode, period in enumerate((stars.period[star], short[star])):
+            for k in range(1, 9):
+                angle = 2 * np.pi * k * time / period
+                columns[mode, k] = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        design = np.hstack([np.ones((time.size, 1)), *columns.values()])
+        coefficients, *_ = np.linalg.lstsq(design, curve, rcond=None)
+        np.testing.assert_allclose(design @ coefficients, curve, atol=1e-9)
+        per_mode = coefficients[1:].reshape(2, 8, 2)
+        ratio_i = cepheids.yoachim_amplitude_ratios(
+            stars.period[star] / (0.72 if name == "CEP_1O2O" else 1.0)
+        )[0, i_band]
+        for cos_sin in per_mode:
+            amplitude = peak_to_peak(cos_sin[None, :, 0], cos_sin[None, :, 1])[0] / ratio_i
+            assert 0.05 - 1e-9 <= amplitude <= 0.2 + 1e-9
 
 
 def test_colors_follow_temperatures(drawn):

@@ -66,14 +66,16 @@ __all__ = [
 #: Catalog counts by subclass, usable as ``priors=`` by name.
 PRESETS: dict[str, dict[str, float]] = {
     # OGLE-III Catalog of Variable Stars, Large Magellanic Cloud. Subclasses the
-    # classifier does not have (RRe, 2O and multi-mode Cepheids, peculiar W Vir stars,
-    # OSARGs, ellipsoidal and other eclipsing subtypes) are left out.
+    # classifier does not have (RRe, 2O, 1O/3O and triple-mode Cepheids, peculiar W Vir
+    # stars, OSARGs, ellipsoidal and other eclipsing subtypes) are left out.
     "ogle3-lmc": {
         "RRab": 17692,
         "RRc": 4957,
         "RRd": 986,
         "CEP_F": 1848,
         "CEP_1O": 1228,
+        "CEP_F1O": 61,
+        "CEP_1O2O": 203,
         "T2CEP_BLHer": 64,
         "T2CEP_WVir": 80,
         "T2CEP_RVTau": 42,

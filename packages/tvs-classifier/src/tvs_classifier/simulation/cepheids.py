@@ -1,4 +1,4 @@
-"""Synthetic Cepheids: classical (F, 1O), type II (BL Her, W Vir, RV Tau) and anomalous.
+"""Synthetic Cepheids: classical (F, 1O, F/1O, 1O/2O), type II (BL Her, W Vir, RV Tau), anomalous.
 
 **Type II and anomalous Cepheids** copy random rows of the OGLE-III LMC catalog
 (Soszyński et al. 2008, AcA 58, 293; `tvs_classifier.simulation.ogle`): period, peak-to-peak I
@@ -49,6 +49,32 @@ an I amplitude uniform in 0.1-0.35 mag and log10 P ~ N(0.25, 0.17) truncated to
 0.25-6 d (approximations of the LMC first-overtone Cepheids of Soszyński et al. 2008;
 rough values, not resampled from a table); the other bands scale as the Yoachim
 templates at the fundamental-mode period ``P / 0.72``.
+
+**Classical double-mode Cepheids** pulsate in two radial modes at once: ``CEP_F1O`` in
+the fundamental mode and first overtone, ``CEP_1O2O`` in the first and second overtones
+(61 and 203 of the 3375 OGLE-III LMC classical Cepheids; Soszyński et al. 2008). No
+table of their parameters is bundled, so the model is built from published summary
+facts, with rough ranges where none was found:
+
+* periods: ``CEP_F1O`` has P0 log-uniform over 0.7-2.5 d and a period ratio P1/P0
+  uniform over 0.71-0.73 (Alcock et al. 1995, AJ 109, 1653: LMC double-mode Cepheids
+  have P0 < 2.5 d, F/1O ratios "in the neighborhood of 0.72"; 0.694-0.746 over the
+  Local Group); ``CEP_1O2O`` has P1 log-uniform over 0.55-0.95 d and P2/P1 uniform over
+  0.800-0.807 (the seven LMC stars of Moskalik, Kołaczkowski & Mizerski 2005 have P1
+  0.69-0.95 d and ratios 0.8046-0.8068; Alcock et al. 1995: the LMC's 1O/2O stars are
+  those of P0 < 1.25 d);
+* shapes: the fundamental mode that of the Yoachim templates at the period (clipped to
+  2 d, their shortest), the first overtone that of ``CEP_1O``, the second overtone a
+  sinusoid (second-overtone light curves are "nearly or purely sinusoidal", Alcock et al.
+  1997 for the SMC);
+* amplitudes: each mode's peak-to-peak I amplitude uniform over 0.05-0.2 mag (an
+  assumption: no amplitude ratios of the modes could be read here), scaled to the other
+  bands as the Yoachim templates at the fundamental period.
+
+``period`` is the longer period, the first one OGLE's files list (P0 of F/1O, P1 of
+1O/2O); the label ``period_short`` is the other mode's. Folded at ``period``, the
+second mode blurs the curve, which is how a period search with one period sees these
+stars.
 
 Colors of classical Cepheids: the period-color relation
 ``(V-I)_0 = 0.256 log P + 0.497`` (Tammann, Sandage & Reindl 2003, A&A 404, 423) with
@@ -106,6 +132,11 @@ _CEP_F_LONG = (0.5, 1.5, 85.0)  # share drawn log-uniformly, over min P to max P
 _CEP_1O_LOGP = (0.25, 0.17, 0.25, 6.0)
 _CEP_1O_SHAPE = {"R21": (0.1, 0.2), "phi21": (4.2, 5.0), "amp_I": (0.1, 0.35)}
 _PERIOD_RATIO_1O_F = 0.72
+#: Double-mode Cepheids (module notes): longer period range (d), log-uniform; ratio of
+#: the shorter to the longer period, uniform; the longer period's mode.
+_CEP_F1O = {"period": (0.7, 2.5), "ratio": (0.71, 0.73)}
+_CEP_1O2O = {"period": (0.55, 0.95), "ratio": (0.800, 0.807)}
+_DOUBLE_MODE_AMP_I = (0.05, 0.2)
 _CEP_VI = (0.256, 0.497, 0.05)  # slope, intercept, scatter of (V-I)_0 vs log P
 
 
@@ -273,14 +304,43 @@ def _lsst_from_bvi(cos: np.ndarray, sin: np.ndarray) -> tuple[np.ndarray, np.nda
     return shape_cos * scale, shape_sin * scale
 
 
+def _first_overtone_shape(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Fourier shapes (n, 2) of ``n`` first-overtone modes (those of ``CEP_1O``)."""
+    shape = {name: rng.uniform(*_CEP_1O_SHAPE[name], size=n) for name in ("R21", "phi21")}
+    return ogle_coefficients(shape["R21"], shape["phi21"])
+
+
 def _draw_cep_1o(n: int, rng: np.random.Generator) -> SimulatedStars:
     """``n`` classical first-overtone Cepheids: near-sinusoidal two-harmonic curves."""
     period = _log_normal_periods(n, rng, _CEP_1O_LOGP)
-    shape = {name: rng.uniform(*bounds, size=n) for name, bounds in _CEP_1O_SHAPE.items()}
-    cos, sin = ogle_coefficients(shape["R21"], shape["phi21"])
+    cos, sin = _first_overtone_shape(n, rng)
+    amp_i = rng.uniform(*_CEP_1O_SHAPE["amp_I"], size=n)
     fundamental = period / _PERIOD_RATIO_1O_F
-    mode = scaled_mode(period, cos, sin, shape["amp_I"], yoachim_amplitude_ratios(fundamental))
+    mode = scaled_mode(period, cos, sin, amp_i, yoachim_amplitude_ratios(fundamental))
     return pulsating_stars(period, _classical_colors(fundamental, rng), [mode], rng)
+
+
+def _draw_double_mode(n: int, rng: np.random.Generator, kind: str) -> SimulatedStars:
+    """``n`` classical double-mode Cepheids, ``kind`` "F1O" or "1O2O" (module notes)."""
+    ranges = _CEP_F1O if kind == "F1O" else _CEP_1O2O
+    longer = 10.0 ** rng.uniform(*np.log10(ranges["period"]), size=n)
+    shorter = longer * rng.uniform(*ranges["ratio"], size=n)
+    amp_i = rng.uniform(*_DOUBLE_MODE_AMP_I, size=(2, n))
+    if kind == "F1O":
+        fundamental = longer
+        yoachim_cos, yoachim_sin = yoachim_coefficients(longer, rng)
+        shapes = [(yoachim_cos[:, 2], yoachim_sin[:, 2]), _first_overtone_shape(n, rng)]
+    else:
+        fundamental = longer / _PERIOD_RATIO_1O_F
+        sinusoid = (np.ones((n, 1)), np.zeros((n, 1)))
+        shapes = [_first_overtone_shape(n, rng), sinusoid]
+    band_ratio = yoachim_amplitude_ratios(fundamental)
+    modes = [
+        scaled_mode(period, cos, sin, amp, band_ratio)
+        for period, (cos, sin), amp in zip((longer, shorter), shapes, amp_i, strict=True)
+    ]
+    colors = _classical_colors(fundamental, rng)
+    return pulsating_stars(longer, colors, modes, rng, labels={"period_short": shorter})
 
 
 def _ogle_model(main: str, kind: str, subtype: str | None, what: str) -> StarModel:
@@ -304,6 +364,16 @@ MODELS: dict[str, StarModel] = {
         "CEP",
         _draw_cep_1o,
         "near-sinusoidal (R21 0.1-0.2) first overtones, log-normal periods 0.25-6 d",
+    ),
+    "CEP_F1O": StarModel(
+        "CEP",
+        lambda n, rng: _draw_double_mode(n, rng, "F1O"),
+        "fundamental mode (Yoachim shape) and first overtone, P0 0.7-2.5 d, P1/P0 0.71-0.73",
+    ),
+    "CEP_1O2O": StarModel(
+        "CEP",
+        lambda n, rng: _draw_double_mode(n, rng, "1O2O"),
+        "first overtone and sinusoidal second overtone, P1 0.55-0.95 d, P2/P1 0.800-0.807",
     ),
     "T2CEP_BLHer": _ogle_model("T2CEP", "T2Cep", "BLHer", "BL Her stars"),
     "T2CEP_WVir": _ogle_model("T2CEP", "T2Cep", "WVir", "W Vir stars"),
