@@ -4,17 +4,9 @@ import astropy.units as u
 import numpy as np
 import pytest
 
-from tvs_classifier.bands import LSST_BANDS
-from tvs_classifier.simulation._pulsation import LSST_WAVELENGTH
-from tvs_classifier.simulation.extinction import (
-    EBV_RANGE,
-    EBV_SCALE,
-    LSST_EXTINCTION,
-    R_V,
-    ccm89,
-    draw_ebv,
-    redden,
-)
+from tvs_classifier.bands import LSST_BANDS, LSST_WAVELENGTH
+from tvs_classifier.extinction import LSST_EXTINCTION, R_V, ccm89
+from tvs_classifier.simulation.reddening import EBV_RANGE, EBV_SCALE, draw_ebv, redden
 
 
 def test_ccm89_is_one_at_v():

@@ -11,9 +11,9 @@ from scipy import stats
 from tvs_classifier.bands import LSST_BANDS
 from tvs_classifier.cli import main
 from tvs_classifier.datasets import load_sesar2010_rrlyrae
+from tvs_classifier.extinction import LSST_EXTINCTION
 from tvs_classifier.simulation import CLASSES, R_MAG_RANGE, simulate
 from tvs_classifier.simulation.cadence import n_visits
-from tvs_classifier.simulation.extinction import LSST_EXTINCTION
 from tvs_classifier.simulation.ogle import load_ogle3
 
 
@@ -213,7 +213,7 @@ def test_cli_simulate_bad_input_is_one_line(tmp_path, capsys, args):
     assert not list(tmp_path.glob(".*"))  # no temporary file left
 
 
-# Interstellar reddening (tvs_classifier.simulation.extinction)
+# Interstellar reddening (tvs_classifier.simulation.reddening)
 
 
 def test_reddening_changes_only_the_colors():

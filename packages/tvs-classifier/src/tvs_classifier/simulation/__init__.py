@@ -22,8 +22,8 @@ How a light curve is made:
   a temperature drawn log-uniformly over 3500-10000 K, with equal probability.
 * **Reddening**: the models give a star's own (de-reddened) colors; every star,
   constant stars included, is then seen through dust of a color excess E(B-V) from
-  `tvs_classifier.simulation.extinction.draw_ebv` (label ``ebv``), which reddens its colors by
-  the Cardelli, Clayton & Mathis (1989) law (`tvs_classifier.simulation.extinction.redden`). The
+  `tvs_classifier.simulation.reddening.draw_ebv` (label ``ebv``), which reddens its colors by
+  the Cardelli, Clayton & Mathis (1989) law (`tvs_classifier.simulation.reddening.redden`). The
   mean r magnitude stays as drawn (it is the observed one); the other bands' mean
   magnitudes (``mean_<band>``) are the observed, reddened ones.
 * **Survey imperfections** (off by default, for training a network that must also
@@ -64,7 +64,6 @@ from . import cepheids, delta_scuti, eclipsing_binaries, long_period, rrlyrae
 from .base import SimulatedStars, StarModel
 from .cadence import LSST_START_MJD, n_visits, visit_times
 from .colors import lsst_colors
-from .extinction import EBV_RANGE, draw_ebv, redden
 from .noise import (
     LSST_M5,
     OUTLIER_OFFSET_RANGE,
@@ -73,6 +72,7 @@ from .noise import (
     draw_depth_offset,
     draw_passband_offsets,
 )
+from .reddening import EBV_RANGE, draw_ebv, redden
 
 __all__ = ["CLASSES", "MODELS", "R_MAG_RANGE", "simulate"]
 
@@ -179,7 +179,7 @@ def simulate(
         Range of the observed mean r magnitude (uniform).
     ebv_range : tuple of float or None
         Range of the color excess E(B-V) of the interstellar reddening, drawn by
-        `tvs_classifier.simulation.extinction.draw_ebv`; ``None`` or ``(0, 0)`` for no reddening
+        `tvs_classifier.simulation.reddening.draw_ebv`; ``None`` or ``(0, 0)`` for no reddening
         (the stars' own colors).
     depth_offset_range : tuple of float, optional
         Make each light curve's single-visit depth brighter than LSST's by an offset

@@ -52,7 +52,7 @@ templates at the fundamental-mode period ``P / 0.72``.
 
 **Classical double-mode Cepheids** pulsate in two radial modes at once: ``CEP_F1O`` in
 the fundamental mode and first overtone, ``CEP_1O2O`` in the first and second overtones
-(61 and 203 of the 3375 OGLE-III LMC classical Cepheids; Soszyński et al. 2008). No
+(61 and 203 of the 3361 OGLE-III LMC classical Cepheids; Soszyński et al. 2008). No
 table of their parameters is bundled, so the model is built from published summary
 facts, with rough ranges where none was found:
 
