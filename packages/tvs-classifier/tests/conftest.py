@@ -114,6 +114,35 @@ def _write_hats(
     return str(folder)
 
 
+def _on_relation(light_curves, labels, *, ebv=None, slope=-2.5, intercept=18.0):
+    """``light_curves`` moved so that every star lies on a made-up P-L relation.
+
+    Each star's magnitudes in all bands are shifted by one amount, so that its mean r
+    magnitude (label ``mean_r``) becomes ``intercept + slope * log10(P)``, its colors
+    kept; with ``ebv`` (one E(B-V) per star) each band is then dimmed by
+    ``LSST_EXTINCTION[band] * ebv``. Only the magnitudes change (noise included).
+    """
+    from tvs_classifier.bands import LSST_BANDS
+    from tvs_classifier.extinction import LSST_EXTINCTION
+    from tvs_classifier.lightcurves import LightCurves
+
+    shift = intercept + slope * np.log10(labels["period"]) - labels["mean_r"]
+    table = light_curves.table.copy()
+    row_shift = table["object_id"].map(dict(zip(labels["object_id"], shift, strict=True)))
+    table["mag"] = table["mag"] + row_shift.to_numpy()
+    if ebv is not None:
+        per_star = dict(zip(labels["object_id"], ebv, strict=True))
+        extinction = table["band"].map(dict(zip(LSST_BANDS, LSST_EXTINCTION, strict=True)))
+        table["mag"] = table["mag"] + (extinction * table["object_id"].map(per_star)).to_numpy()
+    return LightCurves.from_table(table)
+
+
+@pytest.fixture(scope="session")
+def on_relation():
+    """The mover of simulated stars onto a made-up P-L relation (`_on_relation`)."""
+    return _on_relation
+
+
 @pytest.fixture(scope="session")
 def sky_stars():
     """The factory of simulated stars with positions, for catalogs (`_sky_stars`)."""

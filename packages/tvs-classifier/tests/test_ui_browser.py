@@ -2,7 +2,8 @@
 
 A real ``tvs-classifier serve`` process serves a store of simulated objects on
 127.0.0.1 and a free port; the browser opens the page, filters the table, opens an
-object, downloads the selection, and uploads good and bad files. With
+object, draws the period-luminosity diagram, downloads the selection, and uploads
+good and bad files. With
 ``TVS_SCREENSHOTS=DIR`` the tests also save a screenshot of each view there (the
 docs' figures).
 """
@@ -35,11 +36,13 @@ PAGE_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    """A store of 30 simulated stars of five kinds, and their light curves as a file."""
+def stored(tmp_path_factory, on_relation):
+    """A store of 30 simulated stars of five kinds, and their light curves as a file
+    (the pulsating stars on a made-up P-L relation, as at one distance)."""
     folder = tmp_path_factory.mktemp("ui-browser")
     kinds = ["RRab", "RRc", "EC", "Mira", "DSCT"]
     light_curves, labels = simulate(30, kinds, seed=8, years=2)
+    light_curves = on_relation(light_curves, labels)
     table = light_curves.table.merge(labels[["object_id", "period"]], on="object_id")
     store = folder / "tvs.sqlite"
     update(table, store, period_column="period", classifier=load_classifier(), progress=False)
@@ -139,6 +142,20 @@ def test_an_object_opens_with_its_light_curve_images_and_history(page, stored):
     page.get_by_text("History").wait_for()
     object_tab_is_open(page)
     screenshot(page, "ui-object", full_page=True)
+
+
+def test_the_period_luminosity_diagram_of_the_selection_renders(page, stored):
+    store, _, _ = stored
+    results = Results.open(store)
+    n = results.frame["class"].isin(["RRL", "CEP", "T2CEP", "ACEP"]).sum()
+    page.locator(".bk-tab", has_text=re.compile(r"^P-L$")).click()
+    page.get_by_text(re.compile(rf"^{n} RR Lyrae stars and Cepheids \(W\(g, r\)\)")).wait_for()
+    page.locator("img[src^='data:image/png']").first.wait_for()
+    # Another magnitude redraws it: the stars' mean r, on the made-up relation.
+    chooser = page.locator("select", has=page.locator("option", has_text="W(g, r)"))
+    chooser.select_option("r")
+    page.get_by_text(re.compile(rf"^{n} RR Lyrae stars and Cepheids \(r\)")).wait_for()
+    screenshot(page, "ui-pl", full_page=True)
 
 
 def test_the_selection_downloads_as_a_file_that_reads_back(page, stored):

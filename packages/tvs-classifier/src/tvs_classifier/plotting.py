@@ -3,7 +3,8 @@
 `plot_folded`, `plot_gallery` and `image_rgb` show the inputs; `plot_confusion_matrix`,
 `plot_reliability` and `plot_probabilities` show what a trained classifier does;
 `plot_probability_bars` and `plot_class_history` show one object's result and how it
-changed from run to run.
+changed from run to run; `plot_period_luminosity` shows the period-luminosity diagram
+of the classified pulsating stars (`tvs_classifier.period_luminosity`).
 
 matplotlib is imported when a figure is made, not when the package is imported.
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .images import LightCurveImages
     from .lightcurves import LightCurves
+    from .period_luminosity import Relation
 
 __all__ = [
     "BAND_COLORS",
@@ -43,6 +45,7 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_folded",
     "plot_gallery",
+    "plot_period_luminosity",
     "plot_probabilities",
     "plot_probability_bars",
     "plot_reliability",
@@ -542,4 +545,72 @@ def plot_class_history(
     ax.set_ylabel("class probability")
     ax.set_xlabel("classified at (UTC)" if time_column == "classified_at" else "run")
     ax.legend(fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_period_luminosity(
+    table: pd.DataFrame,
+    relations: dict[str, Relation],
+    *,
+    label: str = "mean magnitude",
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
+    """The period-luminosity diagram: stars, their subclasses' relations, stars off them.
+
+    Parameters
+    ----------
+    table, relations
+        What `tvs_classifier.period_luminosity.period_luminosity` returns.
+    label : str
+        What the magnitude axis shows (e.g. ``"r"`` or ``"W(g, r)"``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One color per subclass (labelled with its number of stars), each fitted relation
+        as a line over its stars' periods, the stars off their relation circled in red;
+        brighter up.
+
+    Examples
+    --------
+    >>> from tvs_classifier.period_luminosity import Relation
+    >>> table = pd.DataFrame(
+    ...     {
+    ...         "subclass": ["RRab"] * 3 + ["CEP_F"],
+    ...         "log_period": [-0.3, -0.25, -0.2, 0.5],
+    ...         "magnitude": [19.4, 19.2, 19.1, 16.0],
+    ...         "off_relation": [False, False, True, False],
+    ...     }
+    ... )
+    >>> ax = plot_period_luminosity(table, {"RRab": Relation(18.5, -3.0, 0.05, 3, 2)})
+    >>> bool(ax.yaxis_inverted()), len(ax.get_legend().get_texts())
+    (True, 3)
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.figure(figsize=(6, 4.2)).add_subplot()
+    for k, (name, stars) in enumerate(table.groupby("subclass", sort=True)):
+        color = _FALLBACK[k % len(_FALLBACK)]
+        ax.scatter(
+            stars["log_period"], stars["magnitude"], s=12, color=color,
+            label=f"{name} ({len(stars)})", zorder=2,
+        )  # fmt: skip
+        if name in relations:
+            x = np.linspace(stars["log_period"].min(), stars["log_period"].max(), 2)
+            ax.plot(x, relations[name](x), color=color, lw=1.5, zorder=3)
+    off = table[table["off_relation"].astype(bool)]
+    if len(off):
+        ax.scatter(
+            off["log_period"], off["magnitude"], s=70, facecolors="none",
+            edgecolors="red", lw=1.2, label=f"off relation ({len(off)})", zorder=4,
+        )  # fmt: skip
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.set_xlabel("log10 period (d)")
+    ax.set_ylabel(label)
+    if len(table):
+        ax.legend(fontsize="small", loc="best")
     return ax

@@ -13,6 +13,10 @@ from the same Python, with no JavaScript to build.
   network sees at that period, per band of the shipped model and in color (when light
   curves are given), its period editable (curve and images redrawn at once), the bars
   of its subclass and class probabilities, and its history in the store.
+* **P-L**: the period-luminosity diagram of the RR Lyrae stars and Cepheids of the
+  filtered selection (when light curves are given): mean magnitude in a band, or the
+  Wesenheit index of two, against log period, each subclass's relation fitted to the
+  selection and the stars off it circled (`tvs_classifier.period_luminosity`).
 * **Upload**: a CSV, Parquet or ECSV file of light curves, parsed in memory,
   validated and classified with the shipped model, then shown like a stored object;
   a bad file gets its message in the page (`tvs_classifier.ui.uploads`).
@@ -33,21 +37,27 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..bands import LSST_BANDS
 from ..io.readers import read_light_curves
 from ..lightcurves import LightCurves
+from ..period_luminosity import CLIP, fit_relations, pulsator_magnitudes
 from .results import EXPORT_FORMATS, TABLE_COLUMNS, Results
 from .uploads import MAX_UPLOAD_BYTES, UPLOAD_FORMATS, UploadError, classify_upload
 
-__all__ = ["Dashboard", "dashboard", "serve"]
+__all__ = ["PL_INDICES", "Dashboard", "dashboard", "pl_options", "serve"]
 
 #: Rows per page of the objects table.
 PAGE_SIZE = 25
+
+#: Index of the P-L tab among the tabs.
+PL_TAB = 2
 
 #: Columns of an object's history shown.
 HISTORY_COLUMNS = (
@@ -156,6 +166,19 @@ class Dashboard:
             sizing_mode="stretch_width",
             name="history",
         )
+        options = pl_options(light_curves)
+        preferred = [name for name in PL_PREFERRED if name in options]
+        self.pl_index = pn.widgets.Select(
+            name="P-L magnitude",
+            options=options,
+            value=(preferred or options or [None])[0],
+        )
+        self.pl_clip = pn.widgets.FloatSlider(
+            name="Off relation beyond (robust sigma)", start=2.0, end=5.0, step=0.5, value=CLIP
+        )
+        self.pl_figure = pn.pane.Matplotlib(None, dpi=96, tight=True, format="png", name="pl")
+        self.pl_summary = pn.pane.Markdown("", name="pl_summary")
+        self._pl_stars: dict[str, pd.DataFrame] = {}
         self.tabs = pn.Tabs(
             ("Objects", pn.Column(self.count, self.table, sizing_mode="stretch_width")),
             (
@@ -171,6 +194,15 @@ class Dashboard:
                     sizing_mode="stretch_width",
                 ),
             ),
+            (
+                "P-L",
+                pn.Column(
+                    pn.Row(self.pl_index, self.pl_clip),
+                    self.pl_figure,
+                    self.pl_summary,
+                    sizing_mode="stretch_width",
+                ),
+            ),
             dynamic=False,
             sizing_mode="stretch_width",
         )
@@ -181,6 +213,9 @@ class Dashboard:
         self.export_format.param.watch(self._on_format, "value")
         self.upload.param.watch(self._on_upload, "value")
         self.period.param.watch(self._on_period, "value")
+        for widget in (self.pl_index, self.pl_clip):
+            widget.param.watch(self._draw_pl, "value")
+        self.tabs.param.watch(self._draw_pl, "active")
         self._refilter()
 
     # Objects --------------------------------------------------------------------------
@@ -199,6 +234,7 @@ class Dashboard:
         self.table.value = self._shown_columns(selection)
         where = f" ({self.results.name})" if self.results.name else ""
         self.count.object = f"**{len(selection):,}** of {len(self.results):,} objects{where}"
+        self._draw_pl()
 
     @staticmethod
     def _shown_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -288,6 +324,30 @@ class Dashboard:
             return None
         return light_curves
 
+    # Period-luminosity diagram --------------------------------------------------------
+
+    def _draw_pl(self, *_: Any) -> None:
+        """Draw the P-L diagram of the selection, when its tab is open."""
+        if self.tabs.active != PL_TAB:
+            return
+        if self.light_curves is None or not self.pl_index.options:
+            self.pl_figure.object = None
+            self.pl_summary.object = (
+                "The P-L diagram needs the objects' light curves: ``tvs-classifier serve "
+                "--light-curves FILE`` or ``dashboard(..., light_curves=...)``."
+            )
+            return
+        choice = self.pl_index.value
+        if choice not in self._pl_stars:  # magnitudes of every star, once per index
+            self._pl_stars[choice] = pulsator_magnitudes(
+                self.results.frame, self.light_curves, PL_INDICES[choice]
+            )
+        stars = self._pl_stars[choice]
+        stars = stars[stars["object_id"].isin(self.selection()["object_id"])]
+        table, relations = fit_relations(stars, clip=float(self.pl_clip.value))
+        self.pl_figure.object = _pl_figure(table, relations, choice)
+        self.pl_summary.object = _pl_summary(table, relations, choice)
+
     # Uploads --------------------------------------------------------------------------
 
     def _on_upload(self, event: Any) -> None:
@@ -343,7 +403,7 @@ def dashboard(
         ``tvs-classifier classify`` or ``export``, or such a table in memory.
     light_curves : str, Path or LightCurves, optional
         The objects' light curves (a file as ``tvs-classifier classify`` reads), for
-        the folded curves.
+        the folded curves, the images the network sees and the P-L diagram.
 
     Returns
     -------
@@ -419,6 +479,76 @@ def _board(source: Any, light_curves: Any) -> Dashboard:
     if light_curves is not None and not isinstance(light_curves, LightCurves):
         light_curves = read_light_curves(light_curves)
     return Dashboard(results, light_curves=light_curves)
+
+
+#: What the P-L diagram's magnitude axis can show: a band's mean magnitude, or the
+#: Wesenheit index of two consecutive bands.
+PL_INDICES: dict[str, tuple[str, ...]] = {
+    **{f"W({blue}, {red})": (blue, red) for blue, red in pairwise(LSST_BANDS)},
+    **{band: (band,) for band in LSST_BANDS},
+}
+
+
+#: The P-L magnitude shown first, the first of these the light curves have: a
+#: Wesenheit index of well-measured bands, else a red band's mean magnitude.
+PL_PREFERRED = ("W(g, r)", "W(r, i)", "r", "i", "g")
+
+
+def pl_options(light_curves: LightCurves | None) -> list[str]:
+    """The P-L magnitudes `PL_INDICES` offers for the bands of ``light_curves``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"object_id": 1, "mjd": [1.0, 2.0], "band": ["g", "r"], "mag": 18.0, "mag_err": 0.1}
+    ... )
+    >>> pl_options(LightCurves.from_table(table))
+    ['W(g, r)', 'g', 'r']
+    >>> pl_options(None)
+    []
+    """
+    if light_curves is None:
+        return []
+    present = set(light_curves.bands)
+    return [name for name, bands in PL_INDICES.items() if set(bands) <= present]
+
+
+def _pl_figure(table: pd.DataFrame, relations: dict, label: str) -> Any:
+    """A figure of the P-L diagram."""
+    from matplotlib.figure import Figure
+
+    from ..plotting import plot_period_luminosity
+
+    figure = Figure(figsize=(6.5, 4.5))
+    axis = f"{label} (mag)" if len(PL_INDICES[label]) == 2 else f"mean {label} (mag)"
+    plot_period_luminosity(table, relations, label=axis, ax=figure.add_subplot())
+    figure.tight_layout()
+    return figure
+
+
+def _pl_summary(table: pd.DataFrame, relations: dict, label: str) -> str:
+    """Markdown: the fitted relations and the stars off them."""
+    if not len(table):
+        return "No RR Lyrae star or Cepheid with a period and light curves in the selection."
+    lines = [
+        f"**{len(table):,}** RR Lyrae stars and Cepheids ({label}); "
+        f"**{int(table['off_relation'].sum())}** off the relation of their subclass.",
+        "",
+        "| subclass | stars | kept | slope | at P = 1 d | scatter |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, relation in relations.items():
+        lines.append(
+            f"| {name} | {relation.n} | {relation.n_used} | {relation.slope:.3f} | "
+            f"{relation.intercept:.3f} | {relation.scatter:.3f} |"
+        )
+    lines += [
+        "",
+        "Relations fitted to the selection (a check for stars at one distance); the "
+        "published LSST-band relations are not drawn (see the documentation).",
+    ]
+    return "\n".join(lines)
 
 
 def _bars_figure(row: pd.Series) -> Any:
