@@ -36,8 +36,10 @@ Examples
 ...     {"RRab": "RRL", "RRc": "RRL"}, bands=("g", "r"), image_size=(16, 32), filters=(2, 2, 2)
 ... )
 >>> out = classify(lcs, labels.set_index("object_id")["period"], classifier=clf, progress=False)
->>> out[["object_id", "prob_RRL", "period_source", "flags"]].values.tolist()[0]
-[0, 1.0, 'given', 'extra_bands:u,i,z,y']
+>>> out[["object_id", "period_source", "flags"]].values.tolist()[0]
+[0, 'given', 'extra_bands:u,i,z,y']
+>>> round(float(out["prob_RRL"].iloc[0]), 6)  # RRab + RRc, summed in float32
+1.0
 """
 
 from __future__ import annotations
