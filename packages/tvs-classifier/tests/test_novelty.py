@@ -77,7 +77,7 @@ def default():
 
 def test_what_the_network_never_saw_is_flagged_and_simulated_stars_are_not(default):
     rng = np.random.default_rng(5)
-    known, labels = simulate(300, seed=8, years=3)
+    known, labels = simulate(300, default.subclasses, seed=8, years=3)
     periods = labels.set_index("object_id")["period"].fillna(1.0)
     ordinary = classify(known, periods, classifier=default, progress=False)
     flagged = ordinary["flags"].str.contains("out_of_distribution")
