@@ -31,8 +31,9 @@ repository root with tvs-classifier installed::
 
 Keras runs on its configured backend (``KERAS_BACKEND``) and on a GPU where that
 backend sees one; the model card records the backend, versions, machine and wall time
-(``recipe``). With TensorFlow on 2 CPU cores the default recipe takes about an hour
-(the shipped model tvs-cnn-8f8c4c303564: 62 min); on a GPU, minutes. Backends give
+(``recipe``). With TensorFlow on 2 CPU cores the default recipe takes one to two hours
+(the shipped model tvs-cnn-03622bd9140c: 102 min, 59 epochs, with other work on the
+machine at times; its predecessor 62 min); on a GPU, minutes. Backends give
 models of the same recipe, not the same weights: their arithmetic differs.
 """
 
