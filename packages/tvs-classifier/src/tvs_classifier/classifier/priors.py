@@ -126,8 +126,8 @@ def training_priors(classifier: TrainedClassifier) -> np.ndarray:
     --------
     >>> from tvs_classifier import load_classifier
     >>> priors = training_priors(load_classifier())
-    >>> priors.shape, bool(np.allclose(priors, 1 / 19))
-    ((19,), True)
+    >>> priors.shape, bool(np.allclose(priors, 1 / 21))
+    ((21,), True)
     """
     card = classifier.card
     names = classifier.subclasses
@@ -155,8 +155,8 @@ def default_priors(classifier: TrainedClassifier) -> np.ndarray:
     >>> from tvs_classifier import load_classifier
     >>> clf = load_classifier()
     >>> priors = dict(zip(clf.subclasses, default_priors(clf)))
-    >>> round(float(priors["constant"] + priors["stochastic"]), 4)  # 2 of 19 in training
-    0.1053
+    >>> round(float(priors["constant"] + priors["stochastic"]), 4)  # 2 of 21 in training
+    0.0952
     >>> round(priors["RRab"] / priors["ACEP_F"])  # OGLE-III LMC: 17692 / 62
     285
     """
