@@ -148,9 +148,9 @@ def _robust_cost(row, phase, mag, ra, dec, band):
 
 def test_fit_matches_fink_optimum():
     """Fink fits unweighted magnitudes with the soft-L1 loss: so do we here. Where both
-    reach the same optimum the parameters agree. Elsewhere ours is mostly lower; in
-    flat valleys of the pole our solver can stop a little above a lower point (known,
-    documented in the phasefit docs), which this test bounds."""
+    reach the same optimum the parameters agree. Elsewhere ours is mostly lower; where
+    the two end in different valleys of the pole Fink's is sometimes lower (documented
+    in the phasefit docs), which this test bounds."""
     ids, phase, ra, dec, band, mag, _ = _simulate(30, seed=5, noise=0.05)
     t = fit_shg1g2(phase, mag, ids, ra=ra, dec=dec, bands=band, loss="soft_l1")
     same = lower = higher = 0
@@ -175,7 +175,8 @@ def test_fit_matches_fink_optimum():
             # sight is perpendicular to the axis); Fink's path sometimes lands lower.
             assert cost_ours < cost_fink * (1 + 1e-3), (i, cost_ours, cost_fink)
     assert same >= 15, (same, lower, higher)
-    assert higher <= 5, (same, lower, higher)
+    # 20 / 8 / 2 since the solver holds the axis on a kink (20 / 5 / 5 before).
+    assert higher <= 2, (same, lower, higher)
 
 
 def test_fixed_pole_and_r():
@@ -337,3 +338,19 @@ def test_cli_rubin_shg1g2(tmp_path, capsys):
     capsys.readouterr()
     assert main([*argv, "--shared-shape", "--overwrite"]) == 1
     assert "leave out --shared-shape" in capsys.readouterr().err
+
+
+def test_optima_on_an_aspect_kink_converge():
+    """About one object in six ends with a line of sight perpendicular to the axis,
+    where |cos Lambda| has a kink. The solver holds the axis on such a kink instead of
+    zigzagging across it: 90 % of the fits converge within 40 iterations (before: 64)
+    and almost all before the iteration limit; the kinked optima are there."""
+    ids, phase, ra, dec, band, mag, _ = _simulate(400, seed=7, noise=0.05)
+    t = fit_shg1g2(phase, mag, ids, ra=ra, dec=dec, bands=band, loss="soft_l1", keep=1)
+    assert np.mean(t["flags"] & FitFlag.CONVERGED == 0) <= 0.01
+    assert np.percentile(t["n_iter"], 90) < 40
+    a0, d0 = np.radians(t["alpha0"].value)[ids], np.radians(t["delta0"].value)[ids]
+    r, d = np.radians(ra), np.radians(dec)
+    cos_lambda = np.cos(d) * np.cos(d0) * np.cos(r - a0) + np.sin(d) * np.sin(d0)
+    on_kink = np.bincount(ids, np.abs(cos_lambda) < 1e-9) > 0
+    assert 0.05 < on_kink.mean() < 0.4
