@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     classifier = load_classifier(args.model)
-    light_curves, labels, periods = training_set(args.per_subclass, args.workers, seed=SEED)
+    light_curves, labels, periods = training_set(
+        args.per_subclass, args.workers, seed=SEED, classes=classifier.subclasses
+    )
     images, features = classifier.inputs(light_curves, periods)
     _, embeddings = classifier.predict(images, features)
     codes = np.array([classifier.subclasses.index(name) for name in labels["subclass"]])

@@ -42,7 +42,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -86,10 +88,12 @@ def other_visits(years: int, part: int, seed: int) -> dict[str, int]:
     }
 
 
-def _simulate_survey(job: tuple[int, int, int, int | None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _simulate_survey(
+    job: tuple[int, int, int, int | None, tuple[str, ...]],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Light curves (long table) and labels of one survey length: LSST's (``part`` None)
-    or one part of the imperfect ones."""
-    n, years, seed, part = job
+    or one part of the imperfect ones, of the subclasses ``classes``."""
+    n, years, seed, part, classes = job
     options = {}
     if part is not None:
         options = {
@@ -99,27 +103,41 @@ def _simulate_survey(job: tuple[int, int, int, int | None]) -> tuple[pd.DataFram
             "visits": other_visits(years, part, seed),
         }
     shift = 0 if part is None else 10 * (part + 1)
-    light_curves, labels = simulate(n, seed=seed + 100 * years + shift, years=years, **options)
+    light_curves, labels = simulate(
+        n, seed=seed + 100 * years + shift, years=years, classes=classes, **options
+    )
     return light_curves.table, labels.assign(years=years, imperfect=part is not None)
 
 
 def training_set(
-    per_subclass: int, workers: int, seed: int = SEED, imperfect: float = IMPERFECT
+    per_subclass: int,
+    workers: int,
+    seed: int = SEED,
+    imperfect: float = IMPERFECT,
+    classes: Sequence[str] = tuple(CLASSES),
 ) -> tuple[LightCurves, pd.DataFrame, pd.Series]:
     """Light curves, labels and periods of the training set (see the module docstring).
 
     Another ``seed`` gives new stars of the same recipe (e.g. for
     ``tools/tvs_fit_novelty.py``); ``imperfect`` is the share of light curves with a
-    shallower depth and outliers.
+    shallower depth and outliers; ``classes`` the subclasses (a model trained before
+    the simulator gained some has fewer).
     """
-    n = per_subclass * len(CLASSES) // len(YEARS)
+    classes = tuple(classes)
+    n = per_subclass * len(classes) // len(YEARS)
     n_imperfect = round(imperfect * n)
     parts = [(n - n_imperfect, None)] + [
         (len(share), k)
         for k, share in enumerate(np.array_split(np.arange(n_imperfect), OTHER_CADENCES))
     ]
-    jobs = [(count, years, seed, part) for years in YEARS for count, part in parts if count > 0]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    jobs = [
+        (count, years, seed, part, classes)
+        for years in YEARS
+        for count, part in parts
+        if count > 0
+    ]
+    # Spawned, not forked: the caller may have started Keras's threads (JAX) already.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         parts = list(pool.map(_simulate_survey, jobs))
     tables, label_tables, offset = [], [], 0
     for table, labels in parts:
