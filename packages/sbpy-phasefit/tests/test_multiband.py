@@ -319,3 +319,25 @@ def test_interleaved_input_and_numeric_bands():
     )
     for new, old in (("H_0", "H_g"), ("H_1", "H_i"), ("H_2", "H_r"), ("G1", "G1")):
         np.testing.assert_allclose(np.asarray(shuffled[new]), np.asarray(ordered[old]), atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "bands",
+    [
+        np.array(["r", "g", "i", "g", "r"] * 40),
+        np.array([b"y", b"u"] * 30),
+        np.arange(300) % 5,
+        np.array([f"b{k}" for k in np.arange(400) % 20]),  # more than the fast path takes
+    ],
+    ids=["str", "bytes", "int", "many"],
+)
+def test_band_codes_equal_numpy_unique(bands):
+    """Band codes come from one comparison pass per band (few bands) or from sorting
+    (many): either way what ``np.unique`` gives."""
+    from sbpy_phasefit._input import band_codes
+
+    names, index = band_codes(bands, bands.size)
+    expected_names, expected_index = np.unique(bands, return_inverse=True)
+    assert names.dtype == bands.dtype
+    np.testing.assert_array_equal(names, expected_names)
+    np.testing.assert_array_equal(index, expected_index)

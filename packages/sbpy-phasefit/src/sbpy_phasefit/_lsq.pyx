@@ -506,6 +506,19 @@ cdef double kink_side(const Problem* pr, const double[:, :, ::1] mix, const doub
     return side
 
 
+cdef inline double adopt(int n_p, double* p, double* jtj, double* jtr, const double* p_new,
+                         const double* jtj_new, const double* jtr_new,
+                         double cost_new) noexcept nogil:
+    """Move to a new point: copy its parameters, J^T W J and J^T W r; return its cost."""
+    cdef int j
+    for j in range(n_p):
+        p[j] = p_new[j]
+        jtr[j] = jtr_new[j]
+    for j in range(n_p * n_p):
+        jtj[j] = jtj_new[j]
+    return cost_new
+
+
 cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                  const unsigned char* fixed, const double[:, ::1] A, const double[::1] b,
                  const Settings* st, double* cov, double* chi2, int* n_iter) noexcept nogil:
@@ -540,6 +553,11 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
     cdef double p_try[MAXP]
     cdef double tk, side
     cdef bint axis_free = pr.geo != NULL
+    # The undamped reduced Hessian, kept for the next iteration after a rejected step
+    # (which changes only the damping); ``plain``: nothing fixed, active or pinned, so
+    # the null space is the identity and the reduction a copy.
+    cdef double hr0[MAXP * MAXP]
+    cdef bint reuse = False, plain
     if axis_free:
         for k in range(1, 3):
             j = pr.cols[pr.n_m + k]
@@ -594,37 +612,62 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
         nu = 2.0
         flags = 0
         pin = -1
+        reuse = False
         while it < st.max_iter:
-            if pin >= 0:
-                aspect(pr, p, pin, krow)
-            q = null_space(n_p, fx, A, active, n_con, krow if pin >= 0 else NULL, z)
-            if q == 0:
-                stationary = True
+            if reuse:
+                reuse = False
+                for i in range(q * q):
+                    hr[i] = hr0[i]
             else:
-                maxdiag = 0.0
-                # Reduced gradient Z^T J^T W r and Hessian Z^T (J^T W J Z).
-                for k in range(q):
-                    for j in range(n_p):
-                        t = 0.0
-                        for c in range(n_p):
-                            t += jtj[j * n_p + c] * z[k * MAXP + c]
-                        jz[j * MAXP + k] = t
-                for i in range(q):
-                    gr[i] = 0.0
-                    for j in range(n_p):
-                        gr[i] += z[i * MAXP + j] * jtr[j]
-                    for k in range(q):
-                        t = 0.0
-                        for j in range(n_p):
-                            t += z[i * MAXP + j] * jz[j * MAXP + k]
-                        hr[i * q + k] = t
-                    if hr[i * q + i] > maxdiag:
-                        maxdiag = hr[i * q + i]
-                # MINPACK-style gradient test: cosine between residuals and each direction.
-                stationary = True
-                for i in range(q):
-                    if fabs(gr[i]) > st.gtol * sqrt(hr[i * q + i] * cost) + 1e-300:
-                        stationary = False
+                plain = pin < 0
+                for j in range(n_p):
+                    if fx[j]:
+                        plain = False
+                for c in range(n_con):
+                    if active[c]:
+                        plain = False
+                if plain:
+                    q = n_p
+                else:
+                    if pin >= 0:
+                        aspect(pr, p, pin, krow)
+                    q = null_space(n_p, fx, A, active, n_con, krow if pin >= 0 else NULL, z)
+                if q == 0:
+                    stationary = True
+                else:
+                    maxdiag = 0.0
+                    # Reduced gradient Z^T J^T W r and Hessian Z^T (J^T W J Z).
+                    if plain:
+                        for i in range(q):
+                            gr[i] = jtr[i]
+                            for k in range(q):
+                                hr[i * q + k] = jtj[i * n_p + k]
+                    else:
+                        for k in range(q):
+                            for j in range(n_p):
+                                t = 0.0
+                                for c in range(n_p):
+                                    t += jtj[j * n_p + c] * z[k * MAXP + c]
+                                jz[j * MAXP + k] = t
+                        for i in range(q):
+                            gr[i] = 0.0
+                            for j in range(n_p):
+                                gr[i] += z[i * MAXP + j] * jtr[j]
+                            for k in range(q):
+                                t = 0.0
+                                for j in range(n_p):
+                                    t += z[i * MAXP + j] * jz[j * MAXP + k]
+                                hr[i * q + k] = t
+                    for i in range(q):
+                        if hr[i * q + i] > maxdiag:
+                            maxdiag = hr[i * q + i]
+                    for i in range(q * q):
+                        hr0[i] = hr[i]
+                    # MINPACK-style gradient test: cosine between residuals and each direction.
+                    stationary = True
+                    for i in range(q):
+                        if fabs(gr[i]) > st.gtol * sqrt(hr[i * q + i] * cost) + 1e-300:
+                            stationary = False
             if not stationary:
                 it += 1
                 for i in range(q):
@@ -636,11 +679,15 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                     nu *= 2.0
                     if lam > 1e20:
                         stationary = True
+                    reuse = not stationary
                     continue
                 for j in range(n_p):
-                    d[j] = 0.0
-                    for i in range(q):
-                        d[j] += z[i * MAXP + j] * y[i]
+                    if plain:
+                        d[j] = y[j]
+                    else:
+                        d[j] = 0.0
+                        for i in range(q):
+                            d[j] += z[i * MAXP + j] * y[i]
                 # Truncate the step at the first inactive constraint it would cross.
                 t = 1.0
                 hit = -1
@@ -694,14 +741,8 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                             stationary = False
                     if cost - cost_new <= st.ftol * cost and pred <= st.ftol * cost:
                         stationary = True
-                    for j in range(n_p):
-                        p[j] = p_new[j]
-                    for j in range(n_p * n_p):
-                        jtj[j] = jtj_new[j]
-                    for j in range(n_p):
-                        jtr[j] = jtr_new[j]
                     cost_old = cost
-                    cost = cost_new
+                    cost = adopt(n_p, p, jtj, jtr, p_new, jtj_new, jtr_new, cost_new)
                     if hit >= 0:
                         active[hit] = True
                         stationary = False
@@ -731,18 +772,16 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                             crossed = -1
                     if crossed >= 0:
                         pin = crossed
-                        for j in range(n_p):
-                            p[j] = p_try[j]
-                            jtr[j] = jtr_new[j]
-                        for j in range(n_p * n_p):
-                            jtj[j] = jtj_new[j]
-                        cost = cost_new
+                        cost = adopt(n_p, p, jtj, jtr, p_try, jtj_new, jtr_new, cost_new)
                         nu = 2.0
                     else:
                         lam *= nu
                         nu *= 2.0
                         if lam > 1e20:
                             stationary = True
+                        # Nothing but the damping changed: the next iteration starts
+                        # from the same reduced problem.
+                        reuse = not stationary
             if stationary:
                 maxdiag = 0.0
                 for j in range(n_p):
@@ -757,12 +796,7 @@ cdef int fit_one(const Problem* pr, const double[:, :, ::1] mix, double* p,
                             accumulate(pr, mix, p_try, &cost_new, jtj_new, jtr_new) == 0:
                         releases += 1
                         pin = -1
-                        for j in range(n_p):
-                            p[j] = p_try[j]
-                            jtr[j] = jtr_new[j]
-                        for j in range(n_p * n_p):
-                            jtj[j] = jtj_new[j]
-                        cost = cost_new
+                        cost = adopt(n_p, p, jtj, jtr, p_try, jtj_new, jtr_new, cost_new)
                         lam = 1e-5
                         nu = 2.0
                         stationary = False

@@ -4,10 +4,10 @@
 import numpy as np
 
 from cython.parallel cimport prange
-from libc.math cimport M_PI, NAN, exp, pow, sin, tan
+from libc.math cimport M_PI, NAN, cos, exp, pow, sin, tan
 
 
-__all__ = ["basis", "evaluate"]
+__all__ = ["basis", "evaluate", "unit_vectors"]
 
 
 cdef void basis_row(double alpha_deg, int kind, int n_basis, const double[:, ::1] knots,
@@ -47,6 +47,24 @@ def basis(const double[::1] alpha_deg, int kind, int n_basis, const double[:, ::
         raise ValueError(f"n_basis must be in 1..{MAX_BASIS}")
     for i in prange(n, nogil=True, num_threads=n_threads, schedule="static"):
         basis_row(alpha_deg[i], kind, n_basis, knots, coef, &o[i, 0])
+    return out
+
+
+def unit_vectors(const double[::1] ra_deg, const double[::1] dec_deg, int n_threads=1):
+    """Return the ``(n, 3)`` unit vectors towards ``(ra_deg, dec_deg)`` (degrees)."""
+    cdef Py_ssize_t i, n = ra_deg.shape[0]
+    cdef double a, d, cos_d
+    if dec_deg.shape[0] != n:
+        raise ValueError("ra and dec must have the same length")
+    out = np.empty((n, 3), dtype=np.float64)
+    cdef double[:, ::1] o = out
+    for i in prange(n, nogil=True, num_threads=n_threads, schedule="static"):
+        a = ra_deg[i] * (M_PI / 180.0)
+        d = dec_deg[i] * (M_PI / 180.0)
+        cos_d = cos(d)
+        o[i, 0] = cos_d * cos(a)
+        o[i, 1] = cos_d * sin(a)
+        o[i, 2] = sin(d)
     return out
 
 

@@ -45,7 +45,7 @@ import numpy as np
 from astropy.table import QTable
 from numpy.typing import ArrayLike
 
-from . import __version__, _lsq
+from . import __version__, _lsq, _phasefunc
 from ._input import as_float_array, group_points, id_codes
 from .fit import (
     _check_options,
@@ -199,8 +199,8 @@ class SHG1G2:
         return (mag.reshape(shape) if shape else mag[0]) * u.mag
 
 
-def target_vectors(ra: ArrayLike, dec: ArrayLike) -> np.ndarray:
-    """Unit vectors ``(n, 3)`` towards ``(ra, dec)`` in degrees.
+def target_vectors(ra: ArrayLike, dec: ArrayLike, n_threads: int = 1) -> np.ndarray:
+    """Unit vectors ``(n, 3)`` towards ``(ra, dec)`` in degrees (``n_threads`` OpenMP threads).
 
     Examples
     --------
@@ -208,10 +208,9 @@ def target_vectors(ra: ArrayLike, dec: ArrayLike) -> np.ndarray:
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
-    a = np.radians(np.asarray(ra, dtype=np.float64))
-    d = np.radians(np.asarray(dec, dtype=np.float64))
-    cos_d = np.cos(d)
-    return np.ascontiguousarray(np.stack([cos_d * np.cos(a), cos_d * np.sin(a), np.sin(d)], -1))
+    ra_deg = np.ascontiguousarray(ra, dtype=np.float64).ravel()
+    dec_deg = np.ascontiguousarray(dec, dtype=np.float64).ravel()
+    return _phasefunc.unit_vectors(ra_deg, dec_deg, n_threads)
 
 
 def pole_axis(alpha0: ArrayLike, delta0: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -444,7 +443,7 @@ def fit_shg1g2(
 
     y = by_object(mags)
     alpha_sorted = by_object(alpha)
-    geo = target_vectors(by_object(ra_deg), by_object(dec_deg))
+    geo = target_vectors(by_object(ra_deg), by_object(dec_deg), threads)
     band_sorted = np.zeros(y.size, dtype=np.int64) if band_index is None else by_object(band_index)
     weights = _weights(None if errs is None else by_object(errs), floor, y.size)
     sigma = None if errs is None else 1.0 / np.sqrt(weights)
