@@ -421,19 +421,34 @@ cdef bint release_one(const Problem* pr, const unsigned char* fixed, const doubl
     return True
 
 
+cdef inline void axis_trig(const Problem* pr, const double* p, double* t) noexcept nogil:
+    """``cos alpha0, sin alpha0, cos delta0, sin delta0`` at ``p`` into ``t``."""
+    cdef int ca = pr.cols[pr.n_m + 1], cd = pr.cols[pr.n_m + 2]
+    t[0] = cos(p[ca])
+    t[1] = sin(p[ca])
+    t[2] = cos(p[cd])
+    t[3] = sin(p[cd])
+
+
+cdef inline double aspect_of(const double* t, const double* x) noexcept nogil:
+    """``x . n`` for the axis of `axis_trig` ``t``."""
+    return t[2] * (x[0] * t[0] + x[1] * t[1]) + x[2] * t[3]
+
+
 cdef inline double aspect(const Problem* pr, const double* p, Py_ssize_t i,
                           double* row) noexcept nogil:
     """``x . n`` of point ``i`` at ``p`` and, unless ``row`` is NULL, its gradient in
     all parameters (nonzero in ``alpha0`` and ``delta0`` only) into ``row``."""
     cdef int ca = pr.cols[pr.n_m + 1], cd = pr.cols[pr.n_m + 2], j
-    cdef double sa = sin(p[ca]), cosa = cos(p[ca]), sd = sin(p[cd]), cosd = cos(p[cd])
+    cdef double t[4]
     cdef const double* x = pr.geo + 3 * i
+    axis_trig(pr, p, t)
     if row != NULL:
         for j in range(pr.n_p):
             row[j] = 0.0
-        row[ca] = cosd * (x[1] * cosa - x[0] * sa)
-        row[cd] = x[2] * cosd - sd * (x[0] * cosa + x[1] * sa)
-    return cosd * (x[0] * cosa + x[1] * sa) + x[2] * sd
+        row[ca] = t[2] * (x[1] * t[0] - x[0] * t[1])
+        row[cd] = x[2] * t[2] - t[3] * (x[0] * t[0] + x[1] * t[1])
+    return aspect_of(t, x)
 
 
 cdef Py_ssize_t first_kink(const Problem* pr, const double* p, const double* p_new,
@@ -442,12 +457,16 @@ cdef Py_ssize_t first_kink(const Problem* pr, const double* p, const double* p_n
     and in ``t`` the fraction of the step there (``x . n`` interpolated linearly)."""
     cdef Py_ssize_t i, first = -1
     cdef double u0, u1, f
+    cdef double t0[4]
+    cdef double t1[4]
+    axis_trig(pr, p, t0)
+    axis_trig(pr, p_new, t1)
     t[0] = INFINITY
     for i in range(pr.start, pr.stop):
         if i == skip or (pr.mask != NULL and pr.mask[i]):
             continue
-        u0 = aspect(pr, p, i, NULL)
-        u1 = aspect(pr, p_new, i, NULL)
+        u0 = aspect_of(t0, pr.geo + 3 * i)
+        u1 = aspect_of(t1, pr.geo + 3 * i)
         if (u0 >= 0.0) != (u1 >= 0.0):
             f = u0 / (u0 - u1)
             if f < t[0]:
